@@ -1,0 +1,59 @@
+# One entry point for people, the README and CI. `make help` lists the targets.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_CASES ?= 300
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help install run serve test test-sqlite test-postgres lint format typecheck bench clean messages
+
+help:
+	@echo "make run    install everything, prepare the embedded database with demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install everything, lint, type-check, run the whole suite on SQLite and PostgreSQL"
+	@echo "make lint | typecheck | format | bench | messages | clean"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/bootstrap
+	PYTHON=$(PYTHON) scripts/bootstrap
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_places
+	$(BIN)/python manage.py seed_demo --if-empty --cases $(DEMO_CASES)
+	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install
+	$(BIN)/mypy redalert
+
+test: lint typecheck test-sqlite test-postgres
+
+test-sqlite: install
+	scripts/ensure-browser
+	$(BIN)/pytest
+
+test-postgres: install
+	scripts/ensure-postgres "$(PG_URL)" && DATABASE_URL="$(PG_URL)" $(BIN)/pytest
+
+messages: install
+	cd redalert && ../$(BIN)/python ../manage.py makemessages -l es -l en -l pt --no-obsolete
+	cd redalert && ../$(BIN)/python ../manage.py compilemessages
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""The permission and query-scope layer. Every view, export and API asks here; nowhere else decides.
+
+Rules in one sentence each:
+- A case is visible only to staff of its organisation who work on cases (analysts, public-site editors and
+  administrators do not open case files).
+- The general part of a case (the report, the person, the disappearance, consent, photos, general notes) is
+  visible to every case worker of the organisation.
+- A sensitive section (investigation, legal, health, shelter) is visible only to members of the case's team whose
+  role needs it (SECTION_ROLES).
+- Changing a case is for coordinators, and for caseworkers on the case's team; managing the team is for
+  coordinators.
+- Anything not allowed looks exactly like a case that does not exist (404), so that nobody learns which cases
+  another organisation holds.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from redalert.accounts.roles import Role
+from redalert.cases.choices import NoteSection
+from redalert.cases.models import Case, TeamMembership
+
+if TYPE_CHECKING:
+    from redalert.accounts.models import User
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    EDIT = "edit"
+    CHANGE_STATUS = "change_status"
+    MANAGE_CONSENT = "manage_consent"
+    MANAGE_TEAM = "manage_team"
+    ADD_NOTE = "add_note"
+    VIEW_AUDIT = "view_audit"
+
+
+SENSITIVE_SECTIONS = frozenset(
+    {NoteSection.INVESTIGATION, NoteSection.LEGAL, NoteSection.HEALTH, NoteSection.SHELTER}
+)
+
+SECTION_ROLES: dict[str, frozenset[str]] = {
+    NoteSection.INVESTIGATION: frozenset({Role.FIELD_INVESTIGATOR, Role.COORDINATOR, Role.LAWYER}),
+    NoteSection.LEGAL: frozenset({Role.LAWYER, Role.COORDINATOR, Role.CASEWORKER}),
+    NoteSection.HEALTH: frozenset({Role.HEALTH, Role.COORDINATOR}),
+    NoteSection.SHELTER: frozenset({Role.SHELTER_STAFF, Role.COORDINATOR, Role.CASEWORKER}),
+}
+
+
+def _is_staff_member(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.organisation_id)
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """Every case the user may open: those of her organisation, if she works on cases."""
+    if not _is_staff_member(user) or not user.works_on_cases:
+        return Case.objects.none()
+    return Case.objects.filter(organisation_id=user.organisation_id)
+
+
+def is_on_team(user: User, case: Case) -> bool:
+    cache: dict[int, bool] = user.__dict__.setdefault("_team_cache", {})
+    if case.pk not in cache:
+        cache[case.pk] = TeamMembership.objects.filter(case=case, user=user).exists()
+    return cache[case.pk]
+
+
+def may_see_section(user: User, case: Case, section: str) -> bool:
+    """General sections: every case worker of the organisation; sensitive ones: the team, by role."""
+    if not _is_staff_member(user) or case.organisation_id != user.organisation_id or not user.works_on_cases:
+        return False
+    if section not in SENSITIVE_SECTIONS:
+        return True
+    return user.has_role(*SECTION_ROLES[section]) and is_on_team(user, case)
+
+
+def visible_sections(user: User, case: Case) -> list[str]:
+    return [s.value for s in NoteSection if may_see_section(user, case, s)]
+
+
+def may(user: User, action: Action | str, case: Case | None = None, section: str = NoteSection.GENERAL) -> bool:
+    """May this user do this action (on this case, in this section) now?"""
+    action = Action(action)
+    if not _is_staff_member(user):
+        return False
+    if action == Action.CREATE:
+        return user.has_role(Role.COORDINATOR, Role.CASEWORKER)
+    if case is None or not may_see_section(user, case, NoteSection.GENERAL):
+        return False
+    if action == Action.VIEW:
+        return may_see_section(user, case, section)
+    if action == Action.ADD_NOTE:
+        return may_see_section(user, case, section) and (
+            user.has_role(Role.COORDINATOR) or is_on_team(user, case)
+        )
+    if action in (Action.EDIT, Action.CHANGE_STATUS, Action.MANAGE_CONSENT):
+        return user.has_role(Role.COORDINATOR) or (user.has_role(Role.CASEWORKER) and is_on_team(user, case))
+    if action in (Action.MANAGE_TEAM, Action.VIEW_AUDIT):
+        return user.has_role(Role.COORDINATOR)
+    return False
+
+
+def case_for(user: User, pk: int | str, action: Action | str = Action.VIEW, section: str = NoteSection.GENERAL) -> Case:
+    """The case with this id if the user may do `action` on it, else 404 (the same 404 as for no such case)."""
+    try:
+        case = visible_cases(user).select_related("person", "last_seen_place", "organisation").get(pk=pk)
+    except (Case.DoesNotExist, ValueError):
+        raise Http404("No such case.") from None
+    if not may(user, action, case, section):
+        raise Http404("No such case.")
+    return case
+
+
+def may_manage_organisation(user: User) -> bool:
+    return _is_staff_member(user) and user.has_role(Role.ADMINISTRATOR)

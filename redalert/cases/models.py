@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from redalert.accounts.models import Organisation
+from redalert.cases.choices import (
+    CaseStatus,
+    Gender,
+    NoteSection,
+    Relationship,
+    ReportChannel,
+    Sex,
+    YesNoUnknown,
+)
+from redalert.lib.crypto import EncryptedTextField
+from redalert.lib.storage import private_storage
+from redalert.lib.text import fold
+from redalert.places.models import Place
+
+
+class Case(models.Model):
+    """A case file: one missing person, from the first report to closure.
+
+    Status changes go through redalert.cases.lifecycle.transition, never by assigning `status` directly.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REPORTED, db_index=True
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+
+    # The report
+    reported_at = models.DateTimeField(_("report received"))
+    report_channel = models.CharField(_("received through"), max_length=20, choices=ReportChannel.choices)
+    reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
+    reporter_relationship = models.CharField(
+        _("reporter's relationship to the missing person"),
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.UNKNOWN,
+    )
+    reporter_phone = EncryptedTextField(_("reporter's phone"), blank=True)
+    reporter_email = EncryptedTextField(_("reporter's email"), blank=True)
+
+    # The disappearance
+    last_seen_on = models.DateField(_("date last seen"))
+    last_seen_time = models.TimeField(_("time last seen"), null=True, blank=True)
+    last_seen_place = models.ForeignKey(
+        Place, verbose_name=_("place last seen"), on_delete=models.PROTECT, related_name="+"
+    )
+    last_seen_place_detail = EncryptedTextField(
+        _("exact place (private)"), blank=True, help_text=_("Street, building, landmark. Never public.")
+    )
+    last_seen_latitude = EncryptedTextField(_("exact latitude (private)"), blank=True)
+    last_seen_longitude = EncryptedTextField(_("exact longitude (private)"), blank=True)
+    circumstances = EncryptedTextField(_("circumstances of the disappearance"), blank=True)
+
+    # Outcome dates, set by the lifecycle.
+    located_on = models.DateField(_("date located"), null=True, blank=True)
+    closed_on = models.DateField(_("date closed"), null=True, blank=True)
+    closure_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TeamMembership", through_fields=("case", "user"),
+        related_name="assigned_cases", blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["organisation", "status"]), models.Index(fields=["organisation", "-reported_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseCounter(models.Model):
+    """The last reference number used by an organisation in a year; locked while a case is numbered."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_org_year")]
+
+
+class MissingPerson(models.Model):
+    """The person searched for. "Not known" is always a possible answer."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="person")
+    given_names = models.CharField(_("given names"), max_length=150)
+    first_surname = models.CharField(_("first surname"), max_length=100, blank=True)
+    second_surname = models.CharField(_("second surname"), max_length=100, blank=True)
+    aliases = models.CharField(_("aliases, nicknames"), max_length=300, blank=True)
+    search_name = models.CharField(max_length=700, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender = models.CharField(_("gender"), max_length=24, choices=Gender.choices, default=Gender.UNKNOWN)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(
+        _("estimated age when last seen"), null=True, blank=True, help_text=_("When the date of birth is not known.")
+    )
+    nationalities = models.JSONField(_("nationalities (ISO 3166-1)"), default=list, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=100, blank=True)
+    indigenous = models.CharField(
+        _("belongs to an indigenous people"), max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    indigenous_people = models.CharField(_("indigenous people"), max_length=100, blank=True)
+    languages = models.JSONField(_("languages (ISO 639-3)"), default=list, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    physical_description = models.TextField(_("physical description"), blank=True)
+    distinguishing_marks = models.TextField(_("distinguishing marks (scars, tattoos…)"), blank=True)
+    clothing = models.TextField(_("clothing when last seen"), blank=True)
+
+    class Meta:
+        verbose_name = _("missing person")
+        verbose_name_plural = _("missing persons")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.given_names, self.first_surname, self.second_surname] if p)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_name = fold(f"{self.full_name} {self.aliases}")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on a day: from the birth date, else the estimate; None when unknown."""
+        if self.birth_date is None:
+            return self.estimated_age
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def age_when_last_seen(self) -> int | None:
+        return self.age_on(self.case.last_seen_on)
+
+
+class FamilyContact(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="family_contacts")
+    name = models.CharField(_("name"), max_length=200)
+    relationship = models.CharField(
+        _("relationship to the missing person"), max_length=20, choices=Relationship.choices
+    )
+    phone = EncryptedTextField(_("phone (E.164)"), blank=True)
+    email = EncryptedTextField(_("email"), blank=True)
+    address = EncryptedTextField(_("home address"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("family contact")
+        verbose_name_plural = _("family contacts")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+
+class TeamMembership(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")]
+
+
+def photo_path(instance: Photo, filename: str) -> str:
+    return f"cases/{instance.case_id}/photos/{instance.sha256}.jpg"
+
+
+class Photo(models.Model):
+    """A photo of the missing person, re-encoded without metadata (redalert.cases.photos)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to=photo_path, storage=private_storage, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at", "id"]
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    section = models.CharField(_("section"), max_length=20, choices=NoteSection.choices, default=NoteSection.GENERAL)
+    body = EncryptedTextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at", "id"]
+
+
+class TimelineKind(models.TextChoices):
+    REPORTED = "reported", _("Report received")
+    STATUS = "status", _("Status changed")
+    NOTE = "note", _("Note")
+    CONSENT = "consent", _("Consent")
+    TEAM = "team", _("Team")
+    PHOTO = "photo", _("Photo")
+    CHANGE = "change", _("Case file changed")
+    CONTACT = "contact", _("Family contact")
+
+
+class TimelineEvent(models.Model):
+    """One line of a case's timeline: who did what, when.
+
+    `summary_data` holds the non-sensitive facts the line is rendered from (field names, statuses, purposes),
+    never sensitive values; notes are shown from the Note itself, filtered by section permission.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=12, choices=TimelineKind.choices)
+    section = models.CharField(max_length=20, choices=NoteSection.choices, default=NoteSection.GENERAL)
+    summary_data = models.JSONField(default=dict, blank=True)
+    note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]

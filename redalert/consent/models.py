@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from redalert.cases.choices import Relationship
+from redalert.cases.models import Case
+from redalert.lib.storage import private_storage
+
+
+class Purpose(models.TextChoices):
+    OPEN_FILE = "open_file", _("Open the case file")
+    PUBLISH = "publish", _("Publish photo and details on the public site")
+    SHARE_AUTHORITIES = "share_authorities", _("Share with authorities")
+    SOCIAL_MEDIA = "social_media", _("Share on social media")
+    LEGAL_REPRESENTATION = "legal_representation", _("Legal representation")
+    STATISTICS = "statistics", _("Use in statistics")
+
+
+class Decision(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", _("Signed form (scan attached)")
+    VERBAL_WITNESSED = "verbal_witnessed", _("Verbal, with a witness")
+
+
+class ConsentRecord(models.Model):
+    """One decision about one purpose. Records are never changed: a withdrawal is a new record.
+
+    The current consent for a purpose is the newest record for it (redalert.consent.rules).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consent_records")
+    purpose = models.CharField(_("purpose"), max_length=24, choices=Purpose.choices)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    given_by_name = models.CharField(_("given by"), max_length=200)
+    given_by_relationship = models.CharField(
+        _("relationship to the missing person"), max_length=20, choices=Relationship.choices
+    )
+    method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices)
+    witness_name = models.CharField(_("witness"), max_length=200, blank=True)
+    form_scan = models.FileField(_("signed form"), upload_to="consent/%Y/", storage=private_storage, blank=True, max_length=200)
+    decided_on = models.DateField(_("date of the decision"))
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["case", "purpose", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.purpose}: {self.decision}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("Consent records are history: record a new decision instead of changing one.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

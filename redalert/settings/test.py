@@ -1,0 +1,22 @@
+"""Settings for the test suite: fixed keys, fast hashing, a temporary media folder."""
+
+import tempfile
+from pathlib import Path
+
+from redalert.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"
+# Two keys so that tests exercise rotation: the first encrypts, both decrypt.
+FIELD_ENCRYPTION_KEYS = [
+    "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",
+    "n2rJq8a5hWb1gZf0K3mY7tVx4cR6eP9uL2sD5fG8hJk=",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="redalert-test-media-"))
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True
