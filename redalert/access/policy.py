@@ -63,11 +63,21 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return Case.objects.filter(organisation_id=user.organisation_id)
 
 
+def team_member_ids(case: Case) -> frozenset[int]:
+    """Ids of the case's team, read once per case object (services that change the team reset it)."""
+    cached: frozenset[int] | None = case.__dict__.get("_team_ids")
+    if cached is None:
+        cached = frozenset(TeamMembership.objects.filter(case=case).values_list("user_id", flat=True))
+        case.__dict__["_team_ids"] = cached
+    return cached
+
+
+def forget_team(case: Case) -> None:
+    case.__dict__.pop("_team_ids", None)
+
+
 def is_on_team(user: User, case: Case) -> bool:
-    cache: dict[int, bool] = user.__dict__.setdefault("_team_cache", {})
-    if case.pk not in cache:
-        cache[case.pk] = TeamMembership.objects.filter(case=case, user=user).exists()
-    return cache[case.pk]
+    return user.pk in team_member_ids(case)
 
 
 def may_see_section(user: User, case: Case, section: str) -> bool:

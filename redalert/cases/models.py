@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -246,3 +247,53 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def describe(self) -> str:
+        """The timeline line in the reader's language (built at display time, so it follows her language)."""
+        from django.utils.translation import gettext as _
+
+        from redalert.consent.models import Decision, Purpose
+
+        data = self.summary_data or {}
+        if self.kind == TimelineKind.REPORTED:
+            channel = ReportChannel(data["channel"]).label if data.get("channel") in ReportChannel.values else ""
+            return _("Report received (%(channel)s).") % {"channel": channel}
+        if self.kind == TimelineKind.STATUS:
+            return _("Status: %(from)s → %(to)s.") % {
+                "from": CaseStatus(data["from"]).label,
+                "to": CaseStatus(data["to"]).label,
+            } + (f" {data['reason']}" if data.get("reason") else "")
+        if self.kind == TimelineKind.CONSENT:
+            return _("Consent “%(purpose)s”: %(decision)s.") % {
+                "purpose": Purpose(data["purpose"]).label,
+                "decision": Decision(data["decision"]).label.lower(),
+            }
+        if self.kind == TimelineKind.TEAM:
+            if "added" in data:
+                return _("%(name)s joined the team.") % {"name": data["added"]}
+            return _("%(name)s left the team.") % {"name": data.get("removed", "")}
+        if self.kind == TimelineKind.PHOTO:
+            return _("Photo added.")
+        if self.kind == TimelineKind.CHANGE:
+            return _("Case file changed: %(fields)s.") % {"fields": ", ".join(_field_label(f) for f in data.get("fields", []))}
+        if self.kind == TimelineKind.CONTACT:
+            return _("Family contact added (%(relationship)s).") % {
+                "relationship": Relationship(data["relationship"]).label
+                if data.get("relationship") in Relationship.values
+                else ""
+            }
+        if self.kind == TimelineKind.NOTE:
+            return _("Note (%(section)s).") % {"section": NoteSection(self.section).label}
+        return str(self.get_kind_display())
+
+
+def _field_label(qualified: str) -> str:
+    """"missingperson.first_surname" → the field's verbose name in the reader's language."""
+    model_name, _dot, field_name = qualified.partition(".")
+    model = {"case": Case, "missingperson": MissingPerson}.get(model_name)
+    if model is None:
+        return field_name
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return field_name

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from redalert.access.policy import forget_team
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.choices import NoteSection
@@ -166,6 +167,7 @@ def add_team_member(case: Case, member: User, *, actor: User, request: HttpReque
         raise ValueError("Only members of the case's organisation can join its team.")
     with transaction.atomic():
         _, created = TeamMembership.objects.get_or_create(case=case, user=member, defaults={"added_by": actor})
+        forget_team(case)
         if created:
             data = {"added": member.get_username()}
             TimelineEvent.objects.create(case=case, actor=actor, kind=TimelineKind.TEAM, summary_data=data)
@@ -176,6 +178,7 @@ def add_team_member(case: Case, member: User, *, actor: User, request: HttpReque
 def remove_team_member(case: Case, member: User, *, actor: User, request: HttpRequest | None = None) -> bool:
     with transaction.atomic():
         deleted, _ = TeamMembership.objects.filter(case=case, user=member).delete()
+        forget_team(case)
         if deleted:
             data = {"removed": member.get_username()}
             TimelineEvent.objects.create(case=case, actor=actor, kind=TimelineKind.TEAM, summary_data=data)

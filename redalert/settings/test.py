@@ -20,3 +20,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from redalert.consent.models import ConsentMethod, ConsentRecord, Decision
+
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = ConsentRecord
+        fields = [
+            "purpose",
+            "decision",
+            "given_by_name",
+            "given_by_relationship",
+            "method",
+            "witness_name",
+            "form_scan",
+            "decided_on",
+            "notes",
+        ]
+        widgets = {
+            "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "purpose": forms.RadioSelect,
+            "decision": forms.RadioSelect,
+            "method": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("decided_on", timezone.localdate().isoformat())
+            self.initial.setdefault("decision", Decision.GRANTED)
+
+    def clean_decided_on(self) -> Any:
+        value = self.cleaned_data["decided_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of the decision cannot be in the future."))
+        return value
+
+    def clean_form_scan(self) -> Any:
+        scan = self.cleaned_data.get("form_scan")
+        if not scan:
+            return scan
+        if scan.size > SCAN_MAX_BYTES:
+            raise forms.ValidationError(_("The scan is too large; the limit is 10 MB."))
+        head = scan.read(8)
+        scan.seek(0)
+        if not (head.startswith(b"%PDF-") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):
+            raise forms.ValidationError(_("The scan must be a PDF, JPEG or PNG file."))
+        return scan
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("method")
+        if method == ConsentMethod.VERBAL_WITNESSED and not (data.get("witness_name") or "").strip():
+            self.add_error("witness_name", _("Verbal consent needs the name of the witness."))
+        if method == ConsentMethod.SIGNED_FORM and not data.get("form_scan") and data.get("decision") == Decision.GRANTED:
+            self.add_error("form_scan", _("Attach the scan of the signed form."))
+        return data

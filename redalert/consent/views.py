@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from redalert.access.policy import Action, case_for, may
+from redalert.accounts.models import User
+from redalert.cases.services import record_view
+from redalert.cases.views import case_nav_context
+from redalert.consent.forms import ConsentForm
+from redalert.consent.models import ConsentRecord
+from redalert.consent.rules import current_consents
+from redalert.consent.services import record_decision
+
+
+def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Current consent per purpose, its history, and the form to record a new decision."""
+    user: User = request.user  # type: ignore[assignment]
+    case = case_for(user, pk, Action.VIEW)
+    may_manage = case_for(user, pk, Action.MANAGE_CONSENT) if request.method == "POST" else None
+    form = ConsentForm(request.POST or None, request.FILES or None, initial={"purpose": request.GET.get("purpose")})
+    if may_manage is not None and form.is_valid():
+        record = record_decision(case, form.save(commit=False), actor=user, request=request)
+        messages.success(
+            request,
+            _("Recorded: “%(purpose)s” %(decision)s.")
+            % {"purpose": record.get_purpose_display(), "decision": record.get_decision_display().lower()},
+        )
+        return redirect("consent:page", pk=case.pk)
+    if request.method == "POST":
+        messages.error(request, _("The consent decision was not saved: please correct the fields marked below."))
+    else:
+        record_view(case, actor=user, request=request, what="consent")
+    return render(
+        request,
+        "consent/page.html",
+        {
+            "case": case,
+            "current": current_consents(case),
+            "history": case.consent_records.select_related("recorded_by"),
+            "form": form,
+            "may_manage": may(user, Action.MANAGE_CONSENT, case),
+            **case_nav_context(user, case),
+        },
+    )
+
+
+def consent_scan(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    case = case_for(user, pk, Action.VIEW)
+    record = get_object_or_404(ConsentRecord, pk=record_id, case=case)
+    if not record.form_scan:
+        return redirect("consent:page", pk=case.pk)
+    record_view(case, actor=user, request=request, what=f"consent scan {record.pk}")
+    response = FileResponse(record.form_scan.open("rb"), as_attachment=True)
+    response["Cache-Control"] = "private, no-store"
+    return response
