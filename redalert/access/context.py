@@ -4,9 +4,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from redalert.access.policy import Action, may
+from redalert.access.policy import Action, may, may_manage_organisation
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    return {"may_create_case": bool(user is not None and may(user, Action.CREATE))}  # type: ignore[arg-type]
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"may_create_case": False, "may_manage_members": False}
+    return {"may_create_case": may(user, Action.CREATE), "may_manage_members": may_manage_organisation(user)}

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from redalert.accounts.roles import Role
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -13,3 +15,28 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class MemberForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Username"),
+        regex=r"^[a-z0-9._-]{3,40}$",
+        error_messages={"invalid": _("Use 3 to 40 lower-case letters, digits, dots, dashes or underscores.")},
+    )
+    first_name = forms.CharField(label=_("Given names"), max_length=150)
+    last_name = forms.CharField(label=_("Surnames"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("es", "Español"), ("en", "English"), ("pt", "Português")])
+    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+    def clean_username(self) -> str:
+        from redalert.accounts.models import User
+
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("That username is taken."))
+        return username
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)

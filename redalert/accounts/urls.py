@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redalert.accounts import views
+from redalert.accounts import member_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("two-factor/setup/", views.enrol, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
+    path("members/", member_views.member_list, name="members"),
+    path("members/new/", member_views.member_add, name="member_add"),
+    path("members/<int:pk>/", member_views.member_detail, name="member"),
 ]
