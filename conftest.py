@@ -76,7 +76,7 @@ def places(db: Any) -> dict[str, Any]:
         latitude=20.58806, longitude=-100.38806,
     )
     tlax_city = add(
-        PlaceKind.LOCALITY, "gn:3515302", "Tlaxcala de Xicohténcatl", "MX", parent=mx, subdivision=tlax,
+        PlaceKind.LOCALITY, "gn:3815415", "Tlaxcala de Xicohténcatl", "MX", parent=mx, subdivision=tlax,
         latitude=19.31905, longitude=-98.19982,
     )
     return {"mx": mx, "qro": qro, "tlax": tlax, "gt": gt, "qro_city": qro_city, "tlax_city": tlax_city}

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('country', 'Country'), ('subdivision', 'State / department'), ('locality', 'Locality')], max_length=12)),
                 ('code', models.CharField(help_text="ISO 3166-1 alpha-2, ISO 3166-2, or 'gn:<geonameid>'.", max_length=20, unique=True)),
                 ('name', models.CharField(max_length=200)),
-                ('search_name', models.CharField(db_index=True, help_text='Accent-free, lower-case names.', max_length=400)),
+                ('search_name', models.CharField(db_index=True, help_text="Accent-free, lower-case names without punctuation, the place's own name first, joined by ' | '.", max_length=400)),
                 ('country_code', models.CharField(db_index=True, max_length=2)),
                 ('latitude', models.FloatField(blank=True, null=True)),
                 ('longitude', models.FloatField(blank=True, null=True)),
