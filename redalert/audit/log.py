@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,9 +52,7 @@ def record(
     if organisation_id is None:
         organisation_id = getattr(case, "organisation_id", None) or getattr(user, "organisation_id", None)
     with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"last_hash": GENESIS_HASH}
-        )
+        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1, defaults={"last_hash": GENESIS_HASH})
         entry = AuditEntry(
             at=timezone.now(),
             actor=user,
@@ -76,26 +74,73 @@ def record(
 
 @dataclass(frozen=True)
 class ChainProblem:
+    """One break in the chain. `entry_id` is 0 for problems with the chain head rather than with one entry."""
+
     entry_id: int
     reason: str
 
 
-def verify_chain(entries: Iterator[AuditEntry] | None = None) -> list[ChainProblem]:
+HEAD_MISSING_ENTRIES = "the newest entries are missing (chain head does not match)"
+HEAD_ROW_MISSING = "the chain head row is missing"
+_CATCH_UP_ROUNDS = 100
+
+
+class ChainVerifier:
+    """Walk the chain in id order, yielding problems as they are found; memory use does not grow with the log.
+
+    Iterate over it once; afterwards `entries_checked` and `last_hash` describe what was verified. When
+    entries are written while the walk is running, it catches up with them before comparing the newest hash with
+    the chain head, so verifying a live system does not raise false alarms.
+    """
+
+    def __init__(self, entries: Iterable[AuditEntry] | None = None, *, chunk_size: int = 2000) -> None:
+        self._entries = entries
+        self.chunk_size = chunk_size
+        self.entries_checked = 0
+        self.last_id = 0
+        self.last_hash = GENESIS_HASH
+
+    def _check(self, entries: Iterable[AuditEntry]) -> Iterator[ChainProblem]:
+        for entry in entries:
+            if entry.prev_hash != self.last_hash:
+                yield ChainProblem(entry.id, "link to the previous entry is broken")
+            if entry_digest(entry) != entry.entry_hash:
+                yield ChainProblem(entry.id, "content does not match its hash")
+            self.last_hash = entry.entry_hash
+            self.last_id = entry.id
+            self.entries_checked += 1
+
+    def _after(self, last_id: int) -> Iterator[AuditEntry]:
+        return AuditEntry.objects.filter(id__gt=last_id).order_by("id").iterator(chunk_size=self.chunk_size)
+
+    def __iter__(self) -> Iterator[ChainProblem]:
+        if self._entries is not None:
+            yield from self._check(self._entries)
+            head = AuditHead.objects.filter(id=1).first()
+            yield from self._head_problems(head)
+            return
+        yield from self._check(self._after(0))
+        for _round in range(_CATCH_UP_ROUNDS):
+            head = AuditHead.objects.filter(id=1).first()
+            if head is not None and head.last_hash == self.last_hash:
+                return
+            if not AuditEntry.objects.filter(id__gt=self.last_id).exists():
+                break
+            # Entries were appended while we walked (or an old head was replaced): verify those too.
+            yield from self._check(self._after(self.last_id))
+        yield from self._head_problems(AuditHead.objects.filter(id=1).first())
+
+    def _head_problems(self, head: AuditHead | None) -> Iterator[ChainProblem]:
+        if head is None:
+            if self.entries_checked:
+                yield ChainProblem(0, HEAD_ROW_MISSING)
+        elif head.last_hash != self.last_hash:
+            yield ChainProblem(0, HEAD_MISSING_ENTRIES)
+
+
+def verify_chain(entries: Iterable[AuditEntry] | None = None) -> list[ChainProblem]:
     """Check every entry's hash and its link to the previous entry; return the problems found (none: intact)."""
-    problems: list[ChainProblem] = []
-    expected_prev = GENESIS_HASH
-    last_hash = GENESIS_HASH
-    for entry in entries if entries is not None else AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.prev_hash != expected_prev:
-            problems.append(ChainProblem(entry.id, "link to the previous entry is broken"))
-        if entry_digest(entry) != entry.entry_hash:
-            problems.append(ChainProblem(entry.id, "content does not match its hash"))
-        expected_prev = entry.entry_hash
-        last_hash = entry.entry_hash
-    head = AuditHead.objects.filter(id=1).first()
-    if head is not None and head.last_hash != last_hash:
-        problems.append(ChainProblem(0, "the newest entries are missing (chain head does not match)"))
-    return problems
+    return list(ChainVerifier(entries))
 
 
-__all__ = ["AuditAction", "record", "verify_chain", "ChainProblem"]
+__all__ = ["AuditAction", "ChainProblem", "ChainVerifier", "record", "verify_chain"]

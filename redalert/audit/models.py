@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +22,25 @@ class AuditAction(models.TextChoices):
     SECURITY = "security", _("changed security settings")
 
 
+APPEND_ONLY = "Audit entries are append-only."
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Bulk changes bypass Model.save() and delete(), so they are refused here as well."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(APPEND_ONLY)
+
+
 class AuditEntry(models.Model):
     """One line of the append-only audit log.
 
     Each entry stores the hash of the previous one and its own hash over its content, so that changing,
-    removing or reordering any entry breaks the chain (`manage.py verify_audit_chain`). On PostgreSQL a trigger
-    also refuses UPDATE and DELETE on this table.
+    removing or reordering any entry breaks the chain (`manage.py verify_audit_chain`). Database triggers
+    (migration 0002, PostgreSQL and SQLite) also refuse UPDATE and DELETE on this table, whatever the client.
     """
 
     at = models.DateTimeField(_("when"), db_index=True)
@@ -43,6 +58,8 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -53,15 +70,21 @@ class AuditEntry(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
-            raise PermissionError("Audit entries are append-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+            raise PermissionError(APPEND_ONLY)
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit entries are append-only.")
+        raise PermissionError(APPEND_ONLY)
 
 
 class AuditHead(models.Model):
-    """A single row holding the hash of the newest entry; locking it serialises writers of the chain."""
+    """A single row holding the hash of the newest entry; locking it serialises writers of the chain.
+
+    A database trigger refuses deleting it (migration 0002); `record` updates it.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.last_hash
