@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,12 +75,24 @@ def places(db: Any) -> dict[str, Any]:
     tlax = add(PlaceKind.SUBDIVISION, "MX-TLA", "Tlaxcala", "MX", parent=mx)
     gt = add(PlaceKind.COUNTRY, "GT", "Guatemala", "GT")
     qro_city = add(
-        PlaceKind.LOCALITY, "gn:3991164", "Santiago de Querétaro", "MX", parent=mx, subdivision=qro,
-        latitude=20.58806, longitude=-100.38806,
+        PlaceKind.LOCALITY,
+        "gn:3991164",
+        "Santiago de Querétaro",
+        "MX",
+        parent=mx,
+        subdivision=qro,
+        latitude=20.58806,
+        longitude=-100.38806,
     )
     tlax_city = add(
-        PlaceKind.LOCALITY, "gn:3815415", "Tlaxcala de Xicohténcatl", "MX", parent=mx, subdivision=tlax,
-        latitude=19.31905, longitude=-98.19982,
+        PlaceKind.LOCALITY,
+        "gn:3815415",
+        "Tlaxcala de Xicohténcatl",
+        "MX",
+        parent=mx,
+        subdivision=tlax,
+        latitude=19.31905,
+        longitude=-98.19982,
     )
     return {"mx": mx, "qro": qro, "tlax": tlax, "gt": gt, "qro_city": qro_city, "tlax_city": tlax_city}
 
@@ -109,3 +124,59 @@ def make_case(db: Any, places: dict[str, Any]) -> Callable[..., Any]:
         return open_report(IntakeData(**data), organisation=org, actor=by)
 
     return make
+
+
+# Browser tests: Debian's Chromium driven by Playwright (it cannot download its own browsers here). One browser
+# per session, shared by every browser test: two Playwright sync sessions cannot run at once in one thread.
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install it with apt-get install chromium.")
+        pytest.skip("Chromium is not installed (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there unless told.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A narrow, Spanish-speaking phone screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-MX")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], None]:
+    """Keep full-page screenshots under test-artifacts/ for people to look at."""
+
+    def take(page: Any, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take

@@ -40,9 +40,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
 
 
-SENSITIVE_SECTIONS = frozenset(
-    {NoteSection.INVESTIGATION, NoteSection.LEGAL, NoteSection.HEALTH, NoteSection.SHELTER}
-)
+SENSITIVE_SECTIONS = frozenset({NoteSection.INVESTIGATION, NoteSection.LEGAL, NoteSection.HEALTH, NoteSection.SHELTER})
 
 SECTION_ROLES: dict[str, frozenset[str]] = {
     NoteSection.INVESTIGATION: frozenset({Role.FIELD_INVESTIGATOR, Role.COORDINATOR, Role.LAWYER}),
@@ -58,9 +56,10 @@ def _is_staff_member(user: Any) -> bool:
 
 def visible_cases(user: User) -> QuerySet[Case]:
     """Every case the user may open: those of her organisation, if she works on cases."""
-    if not _is_staff_member(user) or not user.works_on_cases:
+    organisation_id = user.organisation_id
+    if organisation_id is None or not _is_staff_member(user) or not user.works_on_cases:
         return Case.objects.none()
-    return Case.objects.filter(organisation_id=user.organisation_id)
+    return Case.objects.filter(organisation_id=organisation_id)
 
 
 def team_member_ids(case: Case) -> frozenset[int]:
@@ -105,9 +104,7 @@ def may(user: User, action: Action | str, case: Case | None = None, section: str
     if action == Action.VIEW:
         return may_see_section(user, case, section)
     if action == Action.ADD_NOTE:
-        return may_see_section(user, case, section) and (
-            user.has_role(Role.COORDINATOR) or is_on_team(user, case)
-        )
+        return may_see_section(user, case, section) and (user.has_role(Role.COORDINATOR) or is_on_team(user, case))
     if action in (Action.EDIT, Action.CHANGE_STATUS, Action.MANAGE_CONSENT):
         return user.has_role(Role.COORDINATOR) or (user.has_role(Role.CASEWORKER) and is_on_team(user, case))
     if action in (Action.MANAGE_TEAM, Action.VIEW_AUDIT):

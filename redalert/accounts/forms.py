@@ -26,7 +26,9 @@ class MemberForm(forms.Form):
     first_name = forms.CharField(label=_("Given names"), max_length=150)
     last_name = forms.CharField(label=_("Surnames"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=[("es", "Español"), ("en", "English"), ("pt", "Português")])
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("es", "Español"), ("en", "English"), ("pt", "Português")]
+    )
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
 
     def clean_username(self) -> str:

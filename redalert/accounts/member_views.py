@@ -11,20 +11,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from redalert.access.policy import may_manage_organisation
 from redalert.accounts import members
 from redalert.accounts.forms import MemberForm, RolesForm
-from redalert.accounts.models import User
+from redalert.accounts.models import Organisation, User
 
 
-def _admin(request: HttpRequest) -> User:
+def _admin(request: HttpRequest) -> tuple[User, Organisation]:
+    """The administrator and her organisation, or 404 for anyone else."""
     user: User = request.user  # type: ignore[assignment]
-    if not may_manage_organisation(user):
+    if not may_manage_organisation(user) or user.organisation is None:
         raise Http404
-    return user
+    return user, user.organisation
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
-    admin = _admin(request)
+    _user, organisation = _admin(request)
     people = (
-        User.objects.filter(organisation=admin.organisation)
+        User.objects.filter(organisation=organisation)
         .prefetch_related("role_assignments")
         .order_by("-is_active", "first_name", "username")
     )
@@ -33,17 +34,17 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def member_add(request: HttpRequest) -> HttpResponse:
-    admin = _admin(request)
+    admin, organisation = _admin(request)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        member, password = members.add_member(admin.organisation, actor=admin, request=request, **form.cleaned_data)
+        member, password = members.add_member(organisation, actor=admin, request=request, **form.cleaned_data)
         return render(request, "accounts/member_password.html", {"member": member, "password": password})
     return render(request, "accounts/member_form.html", {"form": form})
 
 
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    admin = _admin(request)
-    member = get_object_or_404(User, pk=pk, organisation=admin.organisation)
+    admin, organisation = _admin(request)
+    member = get_object_or_404(User, pk=pk, organisation=organisation)
     form = RolesForm(request.POST or None, initial={"roles": sorted(member.role_set)})
     if request.method == "POST":
         action = request.POST.get("action")

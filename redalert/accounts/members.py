@@ -48,7 +48,11 @@ def add_member(
         )
         user.set_roles(roles)
         audit_record(
-            actor, AuditAction.SECURITY, user, request=request, organisation_id=organisation.pk,
+            actor,
+            AuditAction.SECURITY,
+            user,
+            request=request,
+            organisation_id=organisation.pk,
             detail={"member_added": username, "roles": sorted(roles)},
         )
     return user, password
@@ -59,7 +63,10 @@ def change_roles(member: User, roles: list[str], *, actor: User, request: HttpRe
         before = sorted(member.role_set)
         member.set_roles(roles)
         audit_record(
-            actor, AuditAction.SECURITY, member, request=request,
+            actor,
+            AuditAction.SECURITY,
+            member,
+            request=request,
             detail={"member": member.username, "roles_from": before, "roles_to": sorted(roles)},
         )
 
@@ -90,6 +97,10 @@ def reset_password(member: User, *, actor: User, request: HttpRequest | None = N
         member.set_password(password)
         member.save(update_fields=["password"])
         audit_record(
-            actor, AuditAction.SECURITY, member, request=request, detail={"member": member.username, "password": "reset"}
+            actor,
+            AuditAction.SECURITY,
+            member,
+            request=request,
+            detail={"member": member.username, "password": "reset"},
         )
     return password

@@ -29,9 +29,7 @@ class Organisation(models.Model):
         unique=True,
         help_text=_("Used in case references, e.g. CATW-2026-0001."),
     )
-    kind = models.CharField(
-        _("type"), max_length=40, choices=OrganisationType.choices, default=OrganisationType.NGO
-    )
+    kind = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices, default=OrganisationType.NGO)
     country = models.CharField(_("country (ISO 3166-1)"), max_length=2)
     coalition_member = models.BooleanField(_("coalition member"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
@@ -93,7 +91,7 @@ class User(AbstractUser):
         RoleAssignment.objects.filter(user=self).exclude(role__in=roles).delete()
         for role in roles:
             RoleAssignment.objects.get_or_create(user=self, role=role)
-        self._role_cache = None
+        self.__dict__.pop("_role_cache", None)
 
 
 class RoleAssignment(models.Model):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
 import phonenumbers
 import pycountry
@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from redalert.accounts.models import User
 from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case, FamilyContact, MissingPerson
+from redalert.lib.text import fold
 from redalert.places.forms import PlaceField
-from redalert.places.names import country_name
+from redalert.places.names import SPANISH_LANGUAGE_NAMES, country_name
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -22,9 +23,18 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 ONE_LINE = forms.TextInput()
 
 
-def country_choices() -> list[tuple[str, str]]:
+# The countries most cases involve come first in country lists.
+REGION_COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "BZ", "CO", "VE", "DO", "HT", "CU", "US")
+
+
+def country_choices() -> list[tuple[Any, Any]]:
+    """Country choices in the reader's language, the region's countries first."""
     language = (get_language() or "es")[:2]
-    return sorted(((c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries), key=lambda c: c[1])
+    everyone = sorted(
+        ((c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries), key=lambda c: fold(c[1])
+    )
+    region = [(code, country_name(code, language)) for code in REGION_COUNTRIES]
+    return [(_("Region"), region), (_("All countries"), everyone)]
 
 
 def normalise_phone(raw: str, default_region: str) -> str:
@@ -94,13 +104,17 @@ class CaseReportForm(PhoneRegionMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reported_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        cast(forms.DateTimeField, self.fields["reported_at"]).input_formats = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+        ]
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("reported_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
 
     def clean_reported_at(self) -> Any:
         value = self.cleaned_data["reported_at"]
-        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+        if value and value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError(_("The report cannot be received in the future."))
         return value
 
@@ -178,7 +192,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nationalities"].choices = country_choices()
+        cast(forms.ChoiceField, self.fields["nationalities"]).choices = country_choices()
         self.fields["estimated_age"].widget.attrs.update({"min": 0, "max": 120})
         self.fields["height_cm"].widget.attrs.update({"min": 30, "max": 250})
         if self.instance.pk and not self.is_bound:
@@ -211,48 +225,8 @@ class PersonForm(forms.ModelForm):
         return codes
 
 
-SPANISH_LANGUAGE_NAMES = {
-    "espanol": "spa",
-    "castellano": "spa",
-    "ingles": "eng",
-    "portugues": "por",
-    "frances": "fra",
-    "nahuatl": "nah",
-    "maya": "yua",
-    "maya yucateco": "yua",
-    "mixteco": "mix",
-    "zapoteco": "zap",
-    "otomi": "oto",
-    "tzeltal": "tzh",
-    "tsotsil": "tzo",
-    "tzotzil": "tzo",
-    "mazahua": "maz",
-    "totonaco": "top",
-    "chol": "ctu",
-    "ch'ol": "ctu",
-    "mazateco": "maj",
-    "huasteco": "hus",
-    "tenek": "hus",
-    "kiche": "quc",
-    "k'iche'": "quc",
-    "qeqchi": "kek",
-    "q'eqchi'": "kek",
-    "kaqchikel": "cak",
-    "mam": "mam",
-    "garifuna": "cab",
-    "miskito": "miq",
-    "creole haitiano": "hat",
-    "criollo haitiano": "hat",
-    "quechua": "que",
-    "aimara": "aym",
-    "guarani": "grn",
-}
-
-
 def lookup_language(text: str) -> str | None:
     """An ISO 639-3 code for a language name (Spanish or English) or code; None if unknown."""
-    from redalert.lib.text import fold
-
     folded = fold(text)
     if folded in SPANISH_LANGUAGE_NAMES:
         return SPANISH_LANGUAGE_NAMES[folded]
@@ -299,7 +273,9 @@ class NoteForm(forms.Form):
     def __init__(self, *args: Any, sections: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if sections is not None:
-            self.fields["section"].choices = [c for c in NoteSection.choices if c[0] in sections]
+            cast(forms.ChoiceField, self.fields["section"]).choices = [
+                c for c in NoteSection.choices if c[0] in sections
+            ]
 
 
 class PhotoForm(forms.Form):
@@ -312,9 +288,9 @@ class TransitionForm(forms.Form):
     on = forms.DateField(label=_("Date"), required=False, widget=DATE, help_text=_("Today if left empty."))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
-    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, targets: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = targets
+        cast(forms.ChoiceField, self.fields["to"]).choices = targets
 
 
 class TeamForm(forms.Form):
@@ -322,7 +298,7 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = candidates
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = candidates
 
 
 class CaseSearchForm(forms.Form):
@@ -333,4 +309,4 @@ class CaseSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         from redalert.cases.choices import CaseStatus
 
-        self.fields["status"].choices = [("", _("All"))] + list(CaseStatus.choices)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All")), *CaseStatus.choices]

@@ -72,15 +72,21 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="TeamMembership", through_fields=("case", "user"),
-        related_name="assigned_cases", blank=True,
+        settings.AUTH_USER_MODEL,
+        through="TeamMembership",
+        through_fields=("case", "user"),
+        related_name="assigned_cases",
+        blank=True,
     )
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-reported_at"]
-        indexes = [models.Index(fields=["organisation", "status"]), models.Index(fields=["organisation", "-reported_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["organisation", "-reported_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -95,6 +101,9 @@ class CaseCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_org_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_number}"
 
 
 class MissingPerson(models.Model):
@@ -131,13 +140,13 @@ class MissingPerson(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in [self.given_names, self.first_surname, self.second_surname] if p)
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_name = fold(f"{self.full_name} {self.aliases}")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.given_names, self.first_surname, self.second_surname] if p)
 
     def age_on(self, day: date) -> int | None:
         """Age in whole years on a day: from the birth date, else the estimate; None when unknown."""
@@ -183,6 +192,9 @@ class TeamMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_user")]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.user_id}"
+
 
 def photo_path(instance: Photo, filename: str) -> str:
     return f"cases/{instance.case_id}/photos/{instance.sha256}.jpg"
@@ -205,6 +217,9 @@ class Photo(models.Model):
         verbose_name_plural = _("photos")
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.sha256[:12]}"
+
 
 class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
@@ -217,6 +232,9 @@ class Note(models.Model):
         verbose_name = _("note")
         verbose_name_plural = _("notes")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.section} note {self.pk}"
 
 
 class TimelineKind(models.TextChoices):
@@ -248,6 +266,9 @@ class TimelineEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
     def describe(self) -> str:
         """The timeline line in the reader's language (built at display time, so it follows her language)."""
         from django.utils.translation import gettext as _
@@ -275,7 +296,9 @@ class TimelineEvent(models.Model):
         if self.kind == TimelineKind.PHOTO:
             return _("Photo added.")
         if self.kind == TimelineKind.CHANGE:
-            return _("Case file changed: %(fields)s.") % {"fields": ", ".join(_field_label(f) for f in data.get("fields", []))}
+            return _("Case file changed: %(fields)s.") % {
+                "fields": ", ".join(_field_label(f) for f in data.get("fields", []))
+            }
         if self.kind == TimelineKind.CONTACT:
             return _("Family contact added (%(relationship)s).") % {
                 "relationship": Relationship(data["relationship"]).label
@@ -288,7 +311,7 @@ class TimelineEvent(models.Model):
 
 
 def _field_label(qualified: str) -> str:
-    """"missingperson.first_surname" → the field's verbose name in the reader's language."""
+    """ "missingperson.first_surname" → the field's verbose name in the reader's language."""
     model_name, _dot, field_name = qualified.partition(".")
     model = {"case": Case, "missingperson": MissingPerson}.get(model_name)
     if model is None:

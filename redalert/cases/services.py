@@ -137,7 +137,7 @@ def save_changes(
     all_changes: dict[str, dict[str, Any]] = {}
     with transaction.atomic():
         for obj in objects:
-            stored = type(obj).objects.select_for_update().get(pk=obj.pk)
+            stored = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             names = [f.name for f in obj._meta.concrete_fields if f.editable and not f.primary_key]
             changes = diff(stored, obj, names)
             if not changes:
@@ -186,9 +186,7 @@ def remove_team_member(case: Case, member: User, *, actor: User, request: HttpRe
     return bool(deleted)
 
 
-def add_photo(
-    case: Case, photo: CleanPhoto, *, caption: str, actor: User, request: HttpRequest | None = None
-) -> Photo:
+def add_photo(case: Case, photo: CleanPhoto, *, caption: str, actor: User, request: HttpRequest | None = None) -> Photo:
     """Store a cleaned photo (already re-encoded without metadata) in private storage."""
     with transaction.atomic():
         stored = Photo(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pycountry
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -38,15 +37,10 @@ from redalert.cases.models import Photo
 from redalert.cases.photos import PhotoError, clean_photo
 from redalert.consent.models import Purpose
 from redalert.consent.rules import current_consents
-from redalert.places.names import country_name
 from redalert.lib.text import fold
+from redalert.places.names import country_name, language_name
 
 PAGE_SIZE = 50
-
-
-def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_3=code)
-    return str(language.name) if language is not None else code
 
 
 def case_nav_context(user: User, case: Any) -> dict[str, Any]:
@@ -89,8 +83,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def intake(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if not may(user, Action.CREATE):
+    if not may(user, Action.CREATE) or user.organisation is None:
         raise Http404
+    organisation = user.organisation
     region = _region(user)
     report_form = CaseReportForm(request.POST or None, prefix="report", phone_region=region)
     person_form = PersonForm(request.POST or None, prefix="person")
@@ -104,7 +99,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             values = {**report_form.cleaned_data, **person_form.cleaned_data}
             data = services.IntakeData(**{k: v for k, v in values.items() if k in services.IntakeData.__annotations__})
             with transaction.atomic():
-                case = services.open_report(data, organisation=user.organisation, actor=user, request=request)
+                case = services.open_report(data, organisation=organisation, actor=user, request=request)
                 if contact_form.has_changed():
                     services.add_family_contact(case, contact_form.save(commit=False), actor=user, request=request)
             messages.success(request, _("Report recorded as %(ref)s.") % {"ref": case.reference})
@@ -138,7 +133,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": case.person,
         "consent_rows": [(Purpose(p), record) for p, record in consents.items()],
         "nationality_names": [country_name(code, language) for code in case.person.nationalities],
-        "language_names": [language_name(code) for code in case.person.languages],
+        "language_names": [language_name(code, language) for code in case.person.languages],
         "team": case.memberships.select_related("user").order_by("added_at"),
         "photos": case.photos.all(),
         "contacts": case.family_contacts.all(),
@@ -165,7 +160,9 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         forms_valid = report_form.is_valid() and person_form.is_valid()
         check_dates_against_birth(report_form, person_form)
         if forms_valid and not report_form.errors:
-            changes = services.save_changes(case, [report_form.instance, person_form.instance], actor=user, request=request)
+            changes = services.save_changes(
+                case, [report_form.instance, person_form.instance], actor=user, request=request
+            )
             if changes:
                 messages.success(request, _("Changes saved."))
             else:
@@ -219,11 +216,21 @@ def case_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     case = case_for(user, pk, Action.VIEW, section)
     services.record_view(case, actor=user, request=request, section=section)
     notes = case.notes.filter(section=section).select_related("author").order_by("-created_at", "-id")
-    form = NoteForm(initial={"section": section}, sections=[section]) if may(user, Action.ADD_NOTE, case, section) else None
+    form = (
+        NoteForm(initial={"section": section}, sections=[section])
+        if may(user, Action.ADD_NOTE, case, section)
+        else None
+    )
     return render(
         request,
         "cases/section.html",
-        {"case": case, "section": NoteSection(section), "notes": notes, "note_form": form, **case_nav_context(user, case)},
+        {
+            "case": case,
+            "section": NoteSection(section),
+            "notes": notes,
+            "note_form": form,
+            **case_nav_context(user, case),
+        },
     )
 
 
@@ -246,7 +253,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-def photo_file(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+def photo_file(request: HttpRequest, pk: int, photo_id: int) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     case = case_for(user, pk)
     photo = get_object_or_404(Photo, pk=photo_id, case=case)
@@ -288,7 +295,9 @@ def case_team(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s joined the team.") % {"name": form.cleaned_data["member"]})
             return redirect("cases:team", pk=case.pk)
     team = case.memberships.select_related("user").prefetch_related("user__role_assignments").order_by("added_at")
-    return render(request, "cases/team.html", {"case": case, "team": team, "form": form, **case_nav_context(user, case)})
+    return render(
+        request, "cases/team.html", {"case": case, "team": team, "form": form, **case_nav_context(user, case)}
+    )
 
 
 def case_audit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -61,6 +61,10 @@ class ConsentForm(forms.ModelForm):
         method = data.get("method")
         if method == ConsentMethod.VERBAL_WITNESSED and not (data.get("witness_name") or "").strip():
             self.add_error("witness_name", _("Verbal consent needs the name of the witness."))
-        if method == ConsentMethod.SIGNED_FORM and not data.get("form_scan") and data.get("decision") == Decision.GRANTED:
+        if (
+            method == ConsentMethod.SIGNED_FORM
+            and not data.get("form_scan")
+            and data.get("decision") == Decision.GRANTED
+        ):
             self.add_error("form_scan", _("Attach the scan of the signed form."))
         return data

@@ -44,7 +44,9 @@ class ConsentRecord(models.Model):
     )
     method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices)
     witness_name = models.CharField(_("witness"), max_length=200, blank=True)
-    form_scan = models.FileField(_("signed form"), upload_to="consent/%Y/", storage=private_storage, blank=True, max_length=200)
+    form_scan = models.FileField(
+        _("signed form"), upload_to="consent/%Y/", storage=private_storage, blank=True, max_length=200
+    )
     decided_on = models.DateField(_("date of the decision"))
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -62,4 +64,4 @@ class ConsentRecord(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("Consent records are history: record a new decision instead of changing one.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,7 @@ def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def consent_scan(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+def consent_scan(request: HttpRequest, pk: int, record_id: int) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     case = case_for(user, pk, Action.VIEW)
     record = get_object_or_404(ConsentRecord, pk=record_id, case=case)

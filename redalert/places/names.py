@@ -72,3 +72,87 @@ def country_name(code: str, language: str | None = None) -> str:
     An unknown code is returned as it is.
     """
     return _country_name(code.upper(), language or get_language() or settings.LANGUAGE_CODE)
+
+
+# Spanish names people type for the languages of the region, folded (see redalert.lib.text.fold), with their
+# ISO 639-3 code (639-5 for a family, such as "nah" for the Nahuatl languages). The first name of each code is
+# also how it is shown in Spanish where iso-codes has no Spanish name.
+SPANISH_LANGUAGE_NAMES: dict[str, str] = {
+    "espanol": "spa",
+    "castellano": "spa",
+    "ingles": "eng",
+    "portugues": "por",
+    "frances": "fra",
+    "nahuatl": "nah",
+    "maya": "yua",
+    "maya yucateco": "yua",
+    "mixteco": "mix",
+    "zapoteco": "zap",
+    "otomi": "oto",
+    "tzeltal": "tzh",
+    "tsotsil": "tzo",
+    "tzotzil": "tzo",
+    "mazahua": "maz",
+    "totonaco": "top",
+    "chol": "ctu",
+    "ch'ol": "ctu",
+    "mazateco": "maj",
+    "huasteco": "hus",
+    "tenek": "hus",
+    "kiche": "quc",
+    "k'iche'": "quc",
+    "qeqchi": "kek",
+    "q'eqchi'": "kek",
+    "kaqchikel": "cak",
+    "mam": "mam",
+    "garifuna": "cab",
+    "miskito": "miq",
+    "creole haitiano": "hat",
+    "criollo haitiano": "hat",
+    "quechua": "que",
+    "aimara": "aym",
+    "guarani": "grn",
+}
+
+SPANISH_DISPLAY = {
+    "nah": "Náhuatl",
+    "yua": "Maya yucateco",
+    "mix": "Mixteco",
+    "zap": "Zapoteco",
+    "oto": "Otomí",
+    "tzh": "Tzeltal",
+    "tzo": "Tsotsil",
+    "maz": "Mazahua",
+    "top": "Totonaco",
+    "ctu": "Ch'ol",
+    "maj": "Mazateco",
+    "hus": "Huasteco (tének)",
+    "quc": "K'iche'",
+    "kek": "Q'eqchi'",
+    "cak": "Kaqchikel",
+    "mam": "Mam",
+    "cab": "Garífuna",
+    "miq": "Miskito",
+    "hat": "Criollo haitiano",
+    "que": "Quechua",
+    "aym": "Aimara",
+    "grn": "Guaraní",
+}
+
+
+@lru_cache(maxsize=1024)
+def _language_name(code: str, language: str) -> str:
+    if language.startswith("es") and code in SPANISH_DISPLAY:
+        return SPANISH_DISPLAY[code]
+    found = pycountry.languages.get(alpha_3=code)
+    if found is not None:
+        return catalogue(language, "iso639-3").gettext(str(found.name))
+    family = pycountry.language_families.get(alpha_3=code)  # collective codes such as "nah" (Nahuatl)
+    if family is not None:
+        return catalogue(language, "iso639-5").gettext(str(family.name))
+    return code
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """The name of an ISO 639-3 language (or ISO 639-5 family) in `language` (default: the active one)."""
+    return _language_name(code.lower(), language or get_language() or settings.LANGUAGE_CODE)

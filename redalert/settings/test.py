@@ -6,7 +6,7 @@ from pathlib import Path
 from redalert.settings.base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
 # Two keys so that tests exercise rotation: the first encrypts, both decrypt.
 FIELD_ENCRYPTION_KEYS = [
     "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",

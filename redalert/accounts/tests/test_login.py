@@ -45,7 +45,9 @@ def test_first_login_enrols_an_authenticator_then_shows_backup_codes(coordinator
     device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
     assert page.context["secret"] in page.content.decode()
 
-    wrong = client.post(reverse("accounts:enrol"), {"token": "000000" if current_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("accounts:enrol"), {"token": "000000" if current_code(device) != "000000" else "111111"}
+    )
     assert wrong.status_code == 200 and wrong.context["form"].errors
 
     done = client.post(reverse("accounts:enrol"), {"token": current_code(device)})

@@ -34,5 +34,5 @@ def display(obj: Any, field: str) -> Any:
 @register.filter
 def join_or_unknown(values: list[str] | None) -> str | SafeString:
     if not values:
-        return or_unknown(None)  # type: ignore[no-any-return]
+        return or_unknown(None)
     return ", ".join(values)

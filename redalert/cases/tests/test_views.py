@@ -83,7 +83,9 @@ def test_a_coordinator_records_a_report(client_for, coordinator, places):
         ({"report-last_seen_latitude": "95", "report-last_seen_longitude": "10"}, "last_seen_latitude"),
     ],
 )
-def test_bad_intake_is_refused_with_a_message_and_nothing_is_saved(client_for, coordinator, places, overrides, field_error):
+def test_bad_intake_is_refused_with_a_message_and_nothing_is_saved(
+    client_for, coordinator, places, overrides, field_error
+):
     client = client_for(coordinator)
     response = client.post(reverse("cases:intake"), intake_post(places, **overrides), HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 200
@@ -97,7 +99,9 @@ def test_bad_intake_is_refused_with_a_message_and_nothing_is_saved(client_for, c
 
 def test_place_typed_without_javascript_is_resolved(client_for, coordinator, places):
     client = client_for(coordinator)
-    data = intake_post(places, **{"report-last_seen_place_1": "", "report-last_seen_place_0": "tlaxcala de xicohtencatl"})
+    data = intake_post(
+        places, **{"report-last_seen_place_1": "", "report-last_seen_place_0": "tlaxcala de xicohtencatl"}
+    )
     assert client.post(reverse("cases:intake"), data).status_code == 302
     assert Case.objects.get().last_seen_place == places["tlax_city"]
 
@@ -123,7 +127,9 @@ def test_another_organisation_cannot_change_the_case(client_for, case, org_b, ma
     outsider = make_user(org_b, "coordinator")
     client = client_for(outsider)
     assert client.post(reverse("cases:transition", args=[case.pk]), {"to": "verification"}).status_code == 404
-    assert client.post(reverse("cases:note_add", args=[case.pk]), {"section": "general", "body": "x"}).status_code == 404
+    assert (
+        client.post(reverse("cases:note_add", args=[case.pk]), {"section": "general", "body": "x"}).status_code == 404
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.REPORTED
 
@@ -237,9 +243,12 @@ def test_photo_upload_strips_gps_and_is_served_only_to_staff(client_for, case, c
         assert "exif" not in clean.info and "xmp" not in clean.info
     served = client.get(reverse("cases:photo_file", args=[case.pk, photo.pk]))
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
-    assert client_for(make_user(org_b, "coordinator")).get(
-        reverse("cases:photo_file", args=[case.pk, photo.pk])
-    ).status_code == 404
+    assert (
+        client_for(make_user(org_b, "coordinator"))
+        .get(reverse("cases:photo_file", args=[case.pk, photo.pk]))
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(

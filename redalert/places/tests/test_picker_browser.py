@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,6 @@ from redalert.places.forms import PlaceField
 
 pytestmark = pytest.mark.browser
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCRIPT = Path(settings.BASE_DIR) / "redalert" / "static" / "js" / "place-picker.js"
 
 
@@ -27,26 +23,20 @@ class TripForm(forms.Form):
 
 
 @pytest.fixture
-def page(live_server: Any, client_for: Any, make_user: Any, org_a: Any) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
+def page(browser: Any, live_server: Any, client_for: Any, make_user: Any, org_a: Any) -> Iterator[Any]:
     session = client_for(make_user(org_a, "coordinator")).cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(locale="es-MX")
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        # A page of the live server's origin (the search endpoint), replaced by a form with the picker.
-        page.goto(f"{live_server.url}/places/search/?q=")
-        with translation.override("es"):
-            form_html = TripForm().as_div()
-        page.set_content(f'<html lang="es"><body><form id="f">{form_html}<button>Go</button></form></body></html>')
-        page.add_script_tag(path=str(SCRIPT))
-        yield page
-        browser.close()
+    context = browser.new_context(locale="es-MX")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    # A page of the live server's origin (the search endpoint), replaced by a form with the picker.
+    page.goto(f"{live_server.url}/places/search/?q=")
+    with translation.override("es"):
+        form_html = TripForm().as_div()
+    page.set_content(f'<html lang="es"><body><form id="f">{form_html}<button>Go</button></form></body></html>')
+    page.add_script_tag(path=str(SCRIPT))
+    yield page
+    context.close()
 
 
 def test_pick_with_the_keyboard(page, places):

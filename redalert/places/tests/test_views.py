@@ -31,7 +31,7 @@ def test_search_filters_by_country_and_kind(client, places):
     assert [r["code"] for r in client.get(url, {"q": "guatemala", "country": "gt"}).json()["results"]] == ["GT"]
     assert client.get(url, {"q": "guatemala", "country": "MX"}).json() == {"results": []}
     results = client.get(url, {"q": "tlaxcala", "kind": "locality"}).json()["results"]
-    assert [r["code"] for r in results] == ["gn:3515302"]
+    assert [r["code"] for r in results] == ["gn:3815415"]
 
 
 def test_short_queries_get_nothing(client, places):

@@ -31,7 +31,9 @@ class Command(BaseCommand):
             raise CommandError(f"{country} is not an ISO 3166-1 alpha-2 country code.")
         if Organisation.objects.filter(code__iexact=options["code"]).exists():
             raise CommandError(f"An organisation with code {options['code']} exists already.")
-        roles = [Role.ADMINISTRATOR] + ([Role.COORDINATOR] if options["also_coordinator"] else [])
+        roles: list[str] = [Role.ADMINISTRATOR.value]
+        if options["also_coordinator"]:
+            roles.append(Role.COORDINATOR.value)
         with transaction.atomic():
             organisation = Organisation.objects.create(
                 name=options["name"], code=options["code"].upper(), country=country, kind=options["kind"]
