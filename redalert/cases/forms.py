@@ -164,7 +164,7 @@ class PersonForm(forms.ModelForm):
     languages = forms.CharField(
         label=_("Languages spoken"),
         required=False,
-        help_text=_("Separated by commas, e.g. “español, náhuatl” or ISO 639-3 codes (spa, nhe)."),
+        help_text=_("Separated by commas, e.g. “español, náhuatl” or ISO 639-3 codes (spa, yua)."),
     )
 
     class Meta:

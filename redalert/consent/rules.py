@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.cases.models import Case
@@ -38,7 +39,11 @@ def may_use(case: Case, purpose: Purpose | str) -> Verdict:
         return Verdict(
             False,
             _("Consent for “%(purpose)s” was %(decision)s on %(date)s.")
-            % {"purpose": purpose.label, "decision": record.get_decision_display().lower(), "date": record.decided_on},
+            % {
+                "purpose": purpose.label,
+                "decision": record.get_decision_display().lower(),
+                "date": date_format(record.decided_on, "SHORT_DATE_FORMAT"),
+            },
         )
     return Verdict(True, "")
 

@@ -80,11 +80,11 @@ def test_coordinator_runs_a_case_file_end_to_end(
 
     page.get_by_role("link", name="Registrar o retirar consentimiento").click()
     page.get_by_label("Abrir el expediente").check()
-    page.get_by_label("Otorgado").check()
+    page.get_by_label("Otorgado", exact=True).check()
     page.get_by_label("Otorgado por").fill("Rosa Hernández Cruz")
     page.get_by_label("Parentesco con la persona desaparecida").select_option("mother")
     page.get_by_label("Verbal, ante un testigo").check()
-    page.get_by_label("Testigo").fill("Lucía Pérez")
+    page.get_by_label("Testigo", exact=True).fill("Lucía Pérez")
     page.get_by_role("button", name="Registrar la decisión").click()
     page.get_by_text("Registrado:").wait_for()
     page.get_by_role("link", name="Expediente").click()
@@ -107,7 +107,7 @@ def test_coordinator_runs_a_case_file_end_to_end(
     image.write_bytes(buffer.getvalue())
     page.get_by_label("Foto", exact=True).set_input_files(str(image))
     page.get_by_role("button", name="Subir").click()
-    page.get_by_text("Foto agregada").wait_for()
+    page.get_by_text("Se agregó una foto").first.wait_for()
     timeline = page.locator(".timeline").inner_text()
     assert "La madre entrega capturas" in timeline
     assert "se unió al equipo" in timeline
@@ -115,7 +115,7 @@ def test_coordinator_runs_a_case_file_end_to_end(
 
     # The same page in English.
     page.locator("#lang-select").select_option("en")
-    page.get_by_role("button", name="Cambiar").click()
+    page.get_by_role("button", name="Cambiar", exact=True).click()
     page.get_by_role("heading", name="Timeline").wait_for()
     assert "Active search" in page.content()
     screenshot(page, "case-file-en-phone")
@@ -125,7 +125,7 @@ def test_coordinator_runs_a_case_file_end_to_end(
     other_device = TOTPDevice.objects.create(user=outsider, name="phone", confirmed=True)
     page.get_by_role("button", name="Log out").click()
     page.locator("#lang-select").select_option("es")
-    page.get_by_role("button", name="Cambiar").click()
+    page.get_by_role("button", name="Change", exact=True).click()
     log_in(page, base, "otra", other_device)
     page.goto(f"{base}/cases/?q=maria")
     assert case.reference not in page.content()

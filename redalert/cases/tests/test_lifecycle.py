@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, transition
@@ -36,7 +37,7 @@ def test_a_new_report_starts_as_reported_with_a_reference(make_case, org_a, coor
 def test_case_cannot_leave_verification_without_consent_to_open_the_file(make_case, org_a, coordinator):
     case = make_case(org_a, coordinator)
     transition(case, TransitionRequest(CaseStatus.VERIFICATION), coordinator)
-    with pytest.raises(TransitionError, match="consent"):
+    with translation.override("en"), pytest.raises(TransitionError, match="consent"):
         transition(case, TransitionRequest(CaseStatus.ACTIVE_SEARCH), coordinator)
     grant(case, Purpose.OPEN_FILE, coordinator)
     transition(case, TransitionRequest(CaseStatus.ACTIVE_SEARCH), coordinator)
@@ -54,7 +55,7 @@ def test_withdrawn_consent_blocks_leaving_verification(make_case, org_a, coordin
 
 def test_illegal_transition_is_refused_and_nothing_changes(make_case, org_a, coordinator):
     case = make_case(org_a, coordinator)
-    with pytest.raises(TransitionError, match="cannot move"):
+    with translation.override("en"), pytest.raises(TransitionError, match="cannot move"):
         transition(case, TransitionRequest(CaseStatus.LOCATED_ALIVE), coordinator)
     case.refresh_from_db()
     assert case.status == CaseStatus.REPORTED

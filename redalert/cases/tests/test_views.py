@@ -79,7 +79,7 @@ def test_a_coordinator_records_a_report(client_for, coordinator, places):
         ({"report-reporter_phone": "call me maybe"}, "reporter_phone"),
         ({"person-given_names": ""}, "given_names"),
         ({"person-birth_date": "2030-01-01"}, "birth_date"),
-        ({"person-languages": "klingon"}, "languages"),
+        ({"person-languages": "élfico"}, "languages"),
         ({"report-last_seen_latitude": "95", "report-last_seen_longitude": "10"}, "last_seen_latitude"),
     ],
 )
