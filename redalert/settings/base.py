@@ -142,6 +142,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Field encryption keys: a comma-separated list of Fernet keys, newest first. See docs/operations.md.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 
+# Demo data creates accounts with a published password: only where explicitly allowed (dev and tests do).
+DEMO_DATA_ALLOWED = env_bool("ALLOW_DEMO_DATA", False)
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -5,6 +5,7 @@ from redalert.settings.base import FIELD_ENCRYPTION_KEYS, SECRET_KEY, VAR_DIR
 from redalert.settings.secrets_file import load_or_create_dev_secrets
 
 DEBUG = True
+DEMO_DATA_ALLOWED = True
 _dev = load_or_create_dev_secrets(VAR_DIR / "secrets.env")
 SECRET_KEY = SECRET_KEY or _dev["SECRET_KEY"]
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [_dev["FIELD_ENCRYPTION_KEY"]]

@@ -6,6 +6,7 @@ from pathlib import Path
 from redalert.settings.base import *  # noqa: F403
 
 DEBUG = False
+DEMO_DATA_ALLOWED = True
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
 # Two keys so that tests exercise rotation: the first encrypts, both decrypt.
 FIELD_ENCRYPTION_KEYS = [
