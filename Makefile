@@ -22,7 +22,8 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt scripts/bootstra
 	@touch $(STAMP)
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
+	@echo "Preparing the embedded database in ./var (SQLite)…"
+	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_places
 	$(BIN)/python manage.py seed_demo --if-empty --cases $(DEMO_CASES)
 	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/

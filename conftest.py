@@ -31,6 +31,18 @@ def org_b(db: Any) -> Any:
 
 
 @pytest.fixture
+def coordinator(org_a: Any, make_user: Callable[..., Any]) -> Any:
+    """A coordinator of organisation A."""
+    return make_user(org_a, "coordinator")
+
+
+@pytest.fixture
+def case(make_case: Callable[..., Any], org_a: Any, coordinator: Any) -> Any:
+    """A case of organisation A, reported by its coordinator (who is on its team)."""
+    return make_case(org_a, coordinator)
+
+
+@pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     from redalert.accounts.models import User
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -34,6 +34,9 @@ class ConsentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("purpose", "decision", "method"):
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [choice for choice in field.choices if choice[0] != ""]  # radios need no "---------"
         if not self.is_bound:
             self.initial.setdefault("decided_on", timezone.localdate().isoformat())
             self.initial.setdefault("decision", Decision.GRANTED)

@@ -7,16 +7,6 @@ from redalert.cases.choices import NoteSection
 from redalert.cases.services import add_team_member
 
 
-@pytest.fixture
-def coordinator(org_a, make_user):
-    return make_user(org_a, "coordinator")
-
-
-@pytest.fixture
-def case(make_case, org_a, coordinator):
-    return make_case(org_a, coordinator)
-
-
 def test_cases_are_visible_only_to_their_organisation(case, org_b, make_user):
     other = make_user(org_b, "coordinator")
     assert list(visible_cases(other)) == []

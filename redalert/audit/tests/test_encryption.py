@@ -46,11 +46,6 @@ def rotate_command(*args):
 
 
 @pytest.fixture
-def coordinator(org_a, make_user):
-    return make_user(org_a, "coordinator")
-
-
-@pytest.fixture
 def contact(make_case, org_a, coordinator):
     case = make_case(org_a, coordinator)
     return FamilyContact.objects.create(

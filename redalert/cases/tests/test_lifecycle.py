@@ -22,11 +22,6 @@ def grant(case, purpose, user, decision=Decision.GRANTED):
     )
 
 
-@pytest.fixture
-def coordinator(org_a, make_user):
-    return make_user(org_a, "coordinator")
-
-
 def test_a_new_report_starts_as_reported_with_a_reference(make_case, org_a, coordinator):
     case = make_case(org_a, coordinator)
     assert case.status == CaseStatus.REPORTED

@@ -14,16 +14,6 @@ from redalert.cases.models import Case, FamilyContact, MissingPerson, Photo
 from redalert.cases.services import add_team_member
 
 
-@pytest.fixture
-def coordinator(org_a, make_user):
-    return make_user(org_a, "coordinator")
-
-
-@pytest.fixture
-def case(make_case, org_a, coordinator):
-    return make_case(org_a, coordinator)
-
-
 def intake_post(places, **overrides):
     data = {
         "report-reported_at": "2026-03-02T10:30",

@@ -10,16 +10,6 @@ from redalert.consent.models import ConsentRecord, Decision, Purpose
 from redalert.consent.rules import cases_consenting_to, current_consents, may_use
 
 
-@pytest.fixture
-def coordinator(org_a, make_user):
-    return make_user(org_a, "coordinator")
-
-
-@pytest.fixture
-def case(make_case, org_a, coordinator):
-    return make_case(org_a, coordinator)
-
-
 def post_decision(client, case, **overrides):
     data = {
         "purpose": Purpose.PUBLISH,
