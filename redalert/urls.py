@@ -1,11 +1,10 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from redalert.accounts.middleware import public
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
+    path("", include("redalert.public.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/", include("redalert.accounts.urls")),
     path("places/", include("redalert.places.urls")),

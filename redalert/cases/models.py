@@ -106,6 +106,14 @@ class CaseCounter(models.Model):
         return f"{self.organisation_id}/{self.year}: {self.last_number}"
 
 
+def age_in_years(birth_date: date, on: date) -> int:
+    """Whole years between a birth date and a day."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
 class MissingPerson(models.Model):
     """The person searched for. "Not known" is always a possible answer."""
 
@@ -128,6 +136,10 @@ class MissingPerson(models.Model):
     )
     indigenous_people = models.CharField(_("indigenous people"), max_length=100, blank=True)
     languages = models.JSONField(_("languages (ISO 639-3)"), default=list, blank=True)
+    age_at_disappearance = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, db_index=True,
+        help_text="Derived on save: from the birth date on the day last seen, else the estimate; null if unknown.",
+    )
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
     physical_description = models.TextField(_("physical description"), blank=True)
     distinguishing_marks = models.TextField(_("distinguishing marks (scars, tattoos…)"), blank=True)
@@ -142,6 +154,7 @@ class MissingPerson(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_name = fold(f"{self.full_name} {self.aliases}")
+        self.age_at_disappearance = self.age_on(self.case.last_seen_on)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
@@ -152,10 +165,7 @@ class MissingPerson(models.Model):
         """Age in whole years on a day: from the birth date, else the estimate; None when unknown."""
         if self.birth_date is None:
             return self.estimated_age
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return age_in_years(self.birth_date, day)
 
     @property
     def age_when_last_seen(self) -> int | None:
@@ -246,6 +256,8 @@ class TimelineKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
     CHANGE = "change", _("Case file changed")
     CONTACT = "contact", _("Family contact")
+    PUBLICATION = "publication", _("Public site")
+    TIP = "tip", _("Tip from the public")
 
 
 class TimelineEvent(models.Model):
@@ -305,6 +317,10 @@ class TimelineEvent(models.Model):
                 if data.get("relationship") in Relationship.values
                 else ""
             }
+        if self.kind == TimelineKind.PUBLICATION:
+            return _("Shown on the public site.") if data.get("public") else _("Removed from the public site.")
+        if self.kind == TimelineKind.TIP:
+            return _("Tip from the public received.")
         if self.kind == TimelineKind.NOTE:
             return _("Note (%(section)s).") % {"section": NoteSection(self.section).label}
         return str(self.get_kind_display())

@@ -145,6 +145,8 @@ def save_changes(
             obj.save()
             prefix = obj._meta.model_name
             all_changes.update({f"{prefix}.{name}": change for name, change in changes.items()})
+        if "case.last_seen_on" in all_changes:
+            case.person.save()  # its age at disappearance is derived from the date last seen
         if all_changes:
             TimelineEvent.objects.create(
                 case=case, actor=actor, kind=TimelineKind.CHANGE, summary_data={"fields": sorted(all_changes)}

@@ -50,6 +50,7 @@ from redalert.cases.choices import (
 )
 from redalert.cases.models import (
     Case,
+    age_in_years,
     CaseCounter,
     FamilyContact,
     MissingPerson,
@@ -748,6 +749,7 @@ def _draft_case(ctx: _Context, reported_ts: float, org_index: int, status: str) 
     )
     full_name = " ".join(p for p in (given, first_surname, second_surname) if p)  # as MissingPerson.full_name
     person["search_name"] = fold(f"{full_name} {aliases}")  # what MissingPerson.save() would do
+    person["age_at_disappearance"] = age_in_years(birth_date, last_seen_on) if birth_date else estimated_age
     return _Draft(
         case=case,
         person=person,

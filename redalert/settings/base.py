@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "redalert.places",
     "redalert.cases",
     "redalert.consent",
+    "redalert.public",
     "redalert.demo",
 ]
 
@@ -138,6 +139,10 @@ PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_MAX_SIDE = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# The public site: how long a located person's photo stays on her "located" page.
+LOCATED_PHOTO_DAYS = env_int("LOCATED_PHOTO_DAYS", 7)
+PUBLIC_PAGE_SIZE = 24
 
 # Field encryption keys: a comma-separated list of Fernet keys, newest first. See docs/operations.md.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
