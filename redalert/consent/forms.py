@@ -36,7 +36,8 @@ class ConsentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("purpose", "decision", "method"):
             field = cast(forms.ChoiceField, self.fields[name])
-            field.choices = [choice for choice in field.choices if choice[0] != ""]  # radios need no "---------"
+            choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+            field.choices = [choice for choice in choices if choice[0] != ""]  # radios need no "---------"
         if not self.is_bound:
             self.initial.setdefault("decided_on", timezone.localdate().isoformat())
             self.initial.setdefault("decision", Decision.GRANTED)
