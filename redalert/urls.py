@@ -5,9 +5,13 @@ from redalert.accounts.middleware import public
 
 urlpatterns = [
     path("", include("redalert.public.urls")),
+    path("", include("redalert.tips.urls")),
+    path("", include("redalert.public.staff_urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/", include("redalert.accounts.urls")),
     path("places/", include("redalert.places.urls")),
     path("cases/", include("redalert.cases.urls")),
     path("cases/", include("redalert.consent.urls")),
+    path("cases/", include("redalert.investigation.urls")),
+    path("tasks/", include("redalert.tasks.urls")),
 ]

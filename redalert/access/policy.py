@@ -7,8 +7,10 @@ Rules in one sentence each:
   visible to every case worker of the organisation.
 - A sensitive section (investigation, legal, health, shelter) is visible only to members of the case's team whose
   role needs it (SECTION_ROLES).
-- Changing a case is for coordinators, and for caseworkers on the case's team; managing the team is for
-  coordinators.
+- Changing a case is for coordinators, and for caseworkers on the case's team; managing the team and
+  publishing a case on the public site are for coordinators.
+- Tips from the public are triaged by the case's team and coordinators; a tipster's contact details are seen
+  only by the case's team.
 - Anything not allowed looks exactly like a case that does not exist (404), so that nobody learns which cases
   another organisation holds.
 """
@@ -38,6 +40,9 @@ class Action(StrEnum):
     MANAGE_TEAM = "manage_team"
     ADD_NOTE = "add_note"
     VIEW_AUDIT = "view_audit"
+    PUBLISH = "publish"
+    TRIAGE_TIPS = "triage_tips"
+    VIEW_TIPSTER_CONTACT = "view_tipster_contact"
 
 
 SENSITIVE_SECTIONS = frozenset({NoteSection.INVESTIGATION, NoteSection.LEGAL, NoteSection.HEALTH, NoteSection.SHELTER})
@@ -107,8 +112,12 @@ def may(user: User, action: Action | str, case: Case | None = None, section: str
         return may_see_section(user, case, section) and (user.has_role(Role.COORDINATOR) or is_on_team(user, case))
     if action in (Action.EDIT, Action.CHANGE_STATUS, Action.MANAGE_CONSENT):
         return user.has_role(Role.COORDINATOR) or (user.has_role(Role.CASEWORKER) and is_on_team(user, case))
-    if action in (Action.MANAGE_TEAM, Action.VIEW_AUDIT):
+    if action in (Action.MANAGE_TEAM, Action.VIEW_AUDIT, Action.PUBLISH):
         return user.has_role(Role.COORDINATOR)
+    if action == Action.TRIAGE_TIPS:
+        return user.has_role(Role.COORDINATOR) or is_on_team(user, case)
+    if action == Action.VIEW_TIPSTER_CONTACT:
+        return is_on_team(user, case)
     return False
 
 
@@ -125,3 +134,8 @@ def case_for(user: User, pk: int | str, action: Action | str = Action.VIEW, sect
 
 def may_manage_organisation(user: User) -> bool:
     return _is_staff_member(user) and user.has_role(Role.ADMINISTRATOR)
+
+
+def may_edit_public_texts(user: User) -> bool:
+    """The organisation's public texts (about, contact line, hotline) are for its public-site editors."""
+    return _is_staff_member(user) and user.has_role(Role.PUBLIC_EDITOR)

@@ -137,7 +137,10 @@ class MissingPerson(models.Model):
     indigenous_people = models.CharField(_("indigenous people"), max_length=100, blank=True)
     languages = models.JSONField(_("languages (ISO 639-3)"), default=list, blank=True)
     age_at_disappearance = models.PositiveSmallIntegerField(
-        null=True, blank=True, editable=False, db_index=True,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
         help_text="Derived on save: from the birth date on the day last seen, else the estimate; null if unknown.",
     )
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)

@@ -50,6 +50,8 @@ def case_nav_context(user: User, case: Any) -> dict[str, Any]:
         "sections": [s for s in NoteSection if s.value in sections and s != NoteSection.GENERAL],
         "may_manage_team": may(user, Action.MANAGE_TEAM, case),
         "may_view_audit": may(user, Action.VIEW_AUDIT, case),
+        "may_triage_tips": may(user, Action.TRIAGE_TIPS, case),
+        "may_publish": may(user, Action.PUBLISH, case),
     }
 
 

@@ -50,7 +50,6 @@ from redalert.cases.choices import (
 )
 from redalert.cases.models import (
     Case,
-    age_in_years,
     CaseCounter,
     FamilyContact,
     MissingPerson,
@@ -58,6 +57,7 @@ from redalert.cases.models import (
     TeamMembership,
     TimelineEvent,
     TimelineKind,
+    age_in_years,
 )
 from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
 from redalert.demo.words import (

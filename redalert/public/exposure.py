@@ -40,12 +40,12 @@ def public_cases() -> QuerySet[Case]:
 
 
 def missing_cases() -> QuerySet[Case]:
-    """"Se busca": public cases still searched for."""
+    """ "Se busca": public cases still searched for."""
     return public_cases().filter(status=CaseStatus.ACTIVE_SEARCH)
 
 
 def located_cases() -> QuerySet[Case]:
-    """"Localizadas": public cases whose person was located (alive or not: the public is not told which)."""
+    """ "Localizadas": public cases whose person was located (alive or not: the public is not told which)."""
     return public_cases().filter(located_on__isnull=False).exclude(status=CaseStatus.ACTIVE_SEARCH)
 
 
@@ -117,9 +117,11 @@ def exposure(case: Case, *, today: date | None = None, contact: PublicContact | 
     today = today or timezone.localdate()
     missing = kind == MISSING
     photo_id = publication.photo_id
-    if not missing and case.located_on is not None:
-        if today > case.located_on + timedelta(days=settings.LOCATED_PHOTO_DAYS):
-            photo_id = None
+    located_long_ago = case.located_on is not None and (
+        today > case.located_on + timedelta(days=settings.LOCATED_PHOTO_DAYS)
+    )
+    if not missing and located_long_ago:
+        photo_id = None
     place = case.last_seen_place
     subdivision = place.subdivision if place.subdivision_id else (place if place.kind == "subdivision" else None)
     return PublicCase(

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "redalert.cases",
     "redalert.consent",
     "redalert.public",
+    "redalert.outbox",
+    "redalert.tips",
+    "redalert.investigation",
+    "redalert.tasks",
     "redalert.demo",
 ]
 
@@ -161,6 +165,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "alerta-roja@localhost")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Work that leaves the request (mail, alerts) goes through the outbox tables; Celery workers on Redis drain them
+# in production, `manage.py run_worker` does the same without Redis (the embedded default).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Tiles of the base map under staff maps; the data layers work without it.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 LOGGING = {
     "version": 1,

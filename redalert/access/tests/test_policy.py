@@ -85,3 +85,22 @@ def test_only_coordinators_and_caseworkers_record_new_reports(org_a, make_user):
     assert may(make_user(org_a, "caseworker"), Action.CREATE)
     assert not may(make_user(org_a, "lawyer"), Action.CREATE)
     assert not may(make_user(org_a, "analyst"), Action.CREATE)
+
+
+def test_publishing_is_for_coordinators(case, org_a, make_user, coordinator):
+    worker = make_user(org_a, "caseworker")
+    editor = make_user(org_a, "public_editor")
+    add_team_member(case, worker, actor=coordinator)
+    assert may(coordinator, Action.PUBLISH, case)
+    assert not may(worker, Action.PUBLISH, case)
+    assert not may(editor, Action.PUBLISH, case)
+
+
+def test_tipster_contact_is_for_the_team_only(case, org_a, make_user, coordinator):
+    other_coordinator = make_user(org_a, "coordinator", username="otra")
+    investigator = make_user(org_a, "field_investigator")
+    assert may(other_coordinator, Action.TRIAGE_TIPS, case)
+    assert not may(other_coordinator, Action.VIEW_TIPSTER_CONTACT, case)
+    assert not may(investigator, Action.TRIAGE_TIPS, case)
+    add_team_member(case, investigator, actor=coordinator)
+    assert may(investigator, Action.VIEW_TIPSTER_CONTACT, case)
