@@ -2,11 +2,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from redalert.accounts.middleware import public
+from redalert.health import healthz
 
 urlpatterns = [
     path("", include("redalert.public.urls")),
     path("", include("redalert.tips.urls")),
     path("", include("redalert.public.staff_urls")),
+    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/", include("redalert.accounts.urls")),
     path("places/", include("redalert.places.urls")),

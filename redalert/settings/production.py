@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from redalert.settings.base import *  # noqa: F403
 from redalert.settings.base import FIELD_ENCRYPTION_KEYS, SECRET_KEY
-from redalert.settings.env import env_int, env_list
+from redalert.settings.env import env_bool, env_int, env_list
 
 DEBUG = False
 if len(SECRET_KEY) < 50:
@@ -13,7 +13,7 @@ if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must hold at least one Fernet key.")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SECURE_SSL_REDIRECT = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # off only behind a proxy that redirects itself
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
