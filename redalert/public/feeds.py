@@ -1,11 +1,93 @@
-"""Atom feed of public cases (to be written)."""
+"""Atom feed of the women and girls searched for: /feeds/se-busca.atom.
+
+Entries come from missing_cases() and their text from exposure() only: what the publication hides never appears.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from redalert.accounts.middleware import public
+from redalert.public.exposure import (
+    PublicCase,
+    PublicContact,
+    exposure,
+    missing_cases,
+    public_contact,
+    with_public_relations,
+)
+
+FEED_SIZE = 50
 
 
+def feed_cases(limit: int = FEED_SIZE) -> list[PublicCase]:
+    """The public missing cases, newest published first; one contact-line lookup per organisation."""
+    cases = with_public_relations(missing_cases()).order_by("-publication__published_at", "-pk")[:limit]
+    contacts: dict[int, PublicContact] = {}
+    result = []
+    for case in cases:
+        if case.organisation_id not in contacts:
+            contacts[case.organisation_id] = public_contact(case.organisation)
+        result.append(exposure(case, contact=contacts[case.organisation_id]))
+    return result
+
+
+def entry_summary(case: PublicCase) -> str:
+    facts = {"age": case.age, "date": date_format(case.last_seen_on, "DATE_FORMAT"), "place": case.place_label}
+    if case.age is None:
+        return _("Last seen on %(date)s in %(place)s.") % facts
+    return _("%(age)s years old. Last seen on %(date)s in %(place)s.") % facts
+
+
+@public
 class MissingFeed(Feed):
-    title = "Se busca"
-    link = "/"
+    """Marked @public on the class: urls.py mounts an instance, and the middleware reads the attribute from it."""
 
-    def items(self) -> list[object]:
-        return []
+    feed_type = Atom1Feed
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        # Withdrawal of consent must take an entry down at once: no shared caches.
+        response["Cache-Control"] = "no-cache"
+        return response
+
+    def title(self) -> str:
+        return _("Looking for")
+
+    def subtitle(self) -> str:
+        return _("Women and girls searched for, published with the consent of their families.")
+
+    def link(self) -> str:
+        return reverse("public:missing")
+
+    def feed_url(self) -> str:
+        return reverse("public:feed")
+
+    def items(self) -> list[PublicCase]:
+        return feed_cases(FEED_SIZE)
+
+    def item_title(self, item: PublicCase) -> str:
+        return _("LOOKING FOR: %(name)s") % {"name": item.full_name}
+
+    def item_description(self, item: PublicCase) -> str:
+        return entry_summary(item)
+
+    def item_link(self, item: PublicCase) -> str:
+        return reverse("public:case", args=[item.public_id])
+
+    def item_pubdate(self, item: PublicCase) -> datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: PublicCase) -> datetime:
+        return item.updated_at
+
+    def item_author_name(self, item: PublicCase) -> str:
+        return item.contact.organisation

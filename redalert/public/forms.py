@@ -1,0 +1,98 @@
+"""Forms of the public site (search filters) and of its staff pages (publication, public texts)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from redalert.cases.models import Case, Photo
+from redalert.public.models import Publication, PublicText
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PublicSearchForm(forms.Form):
+    """The filters of the public lists, sent by GET so that a filtered list is a link people can share."""
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    state = forms.ChoiceField(label=_("State / department"), required=False)
+    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=120)
+    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=120)
+    date_from = forms.DateField(label=_("Last seen from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Last seen until"), required=False, widget=DateInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        countries: list[tuple[str, str]] | None = None,
+        states: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("All countries")), *(countries or [])]
+        cast(forms.ChoiceField, self.fields["state"]).choices = [("", _("All states")), *(states or [])]
+        self.fields["q"].widget.attrs.update({"autocomplete": "off", "enterkeyhint": "search"})
+        for name in ("age_min", "age_max"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        age_min, age_max = data.get("age_min"), data.get("age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            self.add_error("age_max", _("The upper age must not be below the lower age."))
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from is not None and date_to is not None and date_from > date_to:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.is_bound and any(self.data.get(name) for name in self.fields))
+
+
+class PhotoChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Photo) -> str:
+        return obj.caption or _("Photo of %(date)s") % {"date": obj.uploaded_at.date().isoformat()}
+
+
+class PublicationForm(forms.ModelForm):
+    """What a coordinator chooses to show of a case: the photo, the optional details and a text for the public."""
+
+    photo = PhotoChoiceField(
+        queryset=Photo.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=_("No photo"),
+        label=_("Photo to publish"),
+    )
+
+    class Meta:
+        model = Publication
+        fields = [
+            "photo",
+            "show_age",
+            "show_physical_description",
+            "show_distinguishing_marks",
+            "show_clothing",
+            "public_summary",
+        ]
+        widgets = {"public_summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(PhotoChoiceField, self.fields["photo"]).queryset = case.photos.all()
+
+
+class PublicTextForm(forms.ModelForm):
+    class Meta:
+        model = PublicText
+        fields = ["about", "contact_line", "hotline"]
+        widgets = {"about": forms.Textarea(attrs={"rows": 6})}
