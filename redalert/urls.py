@@ -16,4 +16,7 @@ urlpatterns = [
     path("cases/", include("redalert.consent.urls")),
     path("cases/", include("redalert.investigation.urls")),
     path("tasks/", include("redalert.tasks.urls")),
+    path("", include("redalert.legal.urls")),
+    path("", include("redalert.care.urls")),
+    path("", include("redalert.shelters.urls")),
 ]

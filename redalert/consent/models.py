@@ -16,6 +16,7 @@ class Purpose(models.TextChoices):
     SOCIAL_MEDIA = "social_media", _("Share on social media")
     LEGAL_REPRESENTATION = "legal_representation", _("Legal representation")
     STATISTICS = "statistics", _("Use in statistics")
+    REFERRAL = "referral", _("Refer to a partner organisation")
 
 
 class Decision(models.TextChoices):

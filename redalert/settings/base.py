@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "redalert.tips",
     "redalert.investigation",
     "redalert.tasks",
+    "redalert.legal",
+    "redalert.care",
+    "redalert.shelters",
     "redalert.demo",
 ]
 
