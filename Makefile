@@ -8,11 +8,12 @@ PORT   ?= 8000
 DEMO_CASES ?= 300
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run serve test test-sqlite test-postgres lint format typecheck bench clean messages
+.PHONY: help install run worker celery test test-sqlite test-postgres lint format typecheck bench clean messages
 
 help:
 	@echo "make run    install everything, prepare the embedded database with demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install everything, lint, type-check, run the whole suite on SQLite and PostgreSQL"
+	@echo "make worker (outbox worker without Redis) | celery (Celery worker and beat on Redis)"
 	@echo "make lint | typecheck | format | bench | messages | clean"
 
 install: $(STAMP)
@@ -27,7 +28,13 @@ run: install
 	$(BIN)/python manage.py load_places
 	$(BIN)/python manage.py seed_demo --if-empty --cases $(DEMO_CASES)
 	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	scripts/serve-dev $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/python manage.py run_worker --interval 2
+
+celery: install
+	$(BIN)/celery -A redalert.celery worker --beat -l info
 
 lint: install
 	$(BIN)/ruff check .
@@ -44,6 +51,7 @@ test: lint typecheck test-sqlite test-postgres
 
 test-sqlite: install
 	scripts/ensure-browser
+	scripts/ensure-redis
 	$(BIN)/pytest
 
 test-postgres: install

@@ -32,9 +32,11 @@ class PlacePickerWidget(forms.MultiWidget):
         *,
         country: str | None = None,
         kinds: Sequence[str] | None = None,
+        search_url: str | None = None,
     ) -> None:
         self.country = country
         self.kinds = list(kinds or [])
+        self.search_url = search_url  # None: the staff endpoint (places:search)
         super().__init__([forms.TextInput(), forms.HiddenInput()], attrs)
 
     def decompress(self, value: Any) -> list[Any]:
@@ -70,7 +72,7 @@ class PlacePickerWidget(forms.MultiWidget):
         context["widget"].update(
             {
                 "listbox_id": listbox_id,
-                "search_url": reverse("places:search"),
+                "search_url": self.search_url or reverse("places:search"),
                 "country": self.country or "",
                 "kinds": ",".join(self.kinds),
             }

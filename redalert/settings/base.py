@@ -178,6 +178,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Tiles of the base map under staff maps; the data layers work without it.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The public tip form's map: empty by default, because a third-party tile server would learn where each tipster
+# looked. Set it only to a tile server the organisation runs.
+PUBLIC_MAP_TILE_URL = env_str("PUBLIC_MAP_TILE_URL", "")
+OUTBOX_USE_CELERY = env_bool("OUTBOX_USE_CELERY", False)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+OUTBOX_RETRY_BASE_SECONDS = 60
+OUTBOX_RETRY_MAX_SECONDS = 3600
+OUTBOX_STUCK_SECONDS = 300
+OUTBOX_BEAT_SECONDS = 5
+TIPS_PER_HOUR = env_int("TIPS_PER_HOUR", 5)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,28 @@
+"""The Celery app: Redis broker and CELERY_* settings from Django; beat drains the outbox every few seconds.
+
+Start a worker with `celery -A redalert.celery worker --beat -l info` (or `manage.py run_worker` without Redis).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redalert.settings.dev")
+
+app = Celery("redalert")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["redalert.outbox"])
+
+DELIVER_OUTBOX = "redalert.outbox.tasks.deliver_outbox"
+
+
+@app.on_after_configure.connect
+def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
+    """Every OUTBOX_BEAT_SECONDS (default 5), a deliver_outbox task: messages queued while no task ran go out."""
+    from django.conf import settings
+
+    interval = float(getattr(settings, "OUTBOX_BEAT_SECONDS", 5))
+    sender.add_periodic_task(interval, sender.signature(DELIVER_OUTBOX), name="deliver-outbox")

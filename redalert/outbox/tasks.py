@@ -1,0 +1,12 @@
+"""Celery tasks of the outbox: the same claim-and-send function the run_worker command loops over."""
+
+from __future__ import annotations
+
+from redalert.celery import app
+from redalert.outbox.delivery import deliver_due
+
+
+@app.task(name="redalert.outbox.tasks.deliver_outbox", ignore_result=True)
+def deliver_outbox(limit: int = 100) -> int:
+    """Send the due messages of the outbox (any number of workers may run this at once)."""
+    return deliver_due(limit)
