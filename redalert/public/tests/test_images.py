@@ -148,3 +148,17 @@ def test_located_share_image_has_the_located_band(client, with_photo, coordinato
     response = client.get(url(with_photo, "compartir.png"))
     with Image.open(BytesIO(response.content)) as image:
         assert image.convert("RGB").getpixel((5, 5)) == images.GREEN
+
+
+def test_purge_removes_cached_images_of_a_withdrawn_case(client, with_photo, coordinator):
+    from django.core.management import call_command
+
+    assert client.get(url(with_photo, "foto-480.jpg")).status_code == 200
+    assert client.get(url(with_photo, "compartir.png")).status_code == 200
+    sha = with_photo.publication.photo.sha256
+    call_command("purge_public_cache")
+    assert any(p.name.startswith(sha) for p in images.cache_dir().iterdir())  # still public: kept
+    consent(with_photo, Purpose.PUBLISH, coordinator, Decision.WITHDRAWN)
+    call_command("purge_public_cache", "--share-max-age", "0")
+    left = [p.name for p in images.cache_dir().iterdir()]
+    assert not any(name.startswith(sha) or name.startswith("share-") for name in left)
