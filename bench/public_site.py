@@ -121,9 +121,15 @@ def main() -> None:
             manage(env, "load_places")
             manage(env, "collectstatic", "--noinput")
             manage(env, "seed_demo", "--cases", str(args.cases))
-            lines = manage(env, "shell", "-c", PUBLISH.format(n=args.public), capture=True).split("\n")
+            lines = manage(env, "shell", "--no-imports", "-c", PUBLISH.format(n=args.public), capture=True).split("\n")
             published, public_ids = int(lines[0]), lines[1].split()
-            manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+            manage(
+                env,
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django.db import connection; connection.cursor().execute('ANALYZE')",
+            )
             print(f"data: {args.cases} cases, {published} public, built in {time.perf_counter() - started:.0f} s")
             port = free_port()
             server = subprocess.Popen(
