@@ -302,11 +302,35 @@ class TeamForm(forms.Form):
 
 
 class CaseSearchForm(forms.Form):
+    """The staff case search (redalert.investigation.search): every field optional, all given must match."""
+
     q = forms.CharField(label=_("Name or reference"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    state: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("State"), required=False, queryset=None)
+    place = PlaceField(label=_("Place last seen"), required=False)
+    seen_from = forms.DateField(label=_("Last seen from"), required=False, widget=DATE)
+    seen_to = forms.DateField(label=_("Last seen until"), required=False, widget=DATE)
+    assigned = forms.ModelChoiceField(label=_("Assigned to"), required=False, queryset=User.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from redalert.cases.choices import CaseStatus
+        from redalert.places.models import Place, PlaceKind
 
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All")), *CaseStatus.choices]
+        organisation = user.organisation if user is not None else None
+        cast(forms.ModelChoiceField, self.fields["state"]).queryset = Place.objects.none()
+        if organisation is not None:
+            cast(forms.ModelChoiceField, self.fields["state"]).queryset = Place.objects.filter(
+                kind=PlaceKind.SUBDIVISION, country_code=organisation.country
+            ).order_by("name")
+            cast(forms.ModelChoiceField, self.fields["assigned"]).queryset = User.objects.filter(
+                organisation=organisation, is_active=True
+            ).order_by("first_name", "username")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("seen_from"), data.get("seen_to")
+        if start and end and start > end:
+            self.add_error("seen_to", _("The end of the range is before its start."))
+        return data

@@ -107,6 +107,10 @@ def transition(case: Case, req: TransitionRequest, actor: User, request: HttpReq
             locked.closed_on = None
             locked.closure_reason = ""
         locked.save()
+        if req.to == S.ACTIVE_SEARCH:
+            from redalert.tasks.services import create_alba_checkpoints  # lazy: tasks depends on cases
+
+            create_alba_checkpoints(locked, actor)
         data = {"from": previous, "to": req.to, "on": day.isoformat(), "reason": req.reason.strip()[:300]}
         TimelineEvent.objects.create(case=locked, actor=actor, kind=TimelineKind.STATUS, summary_data=data)
         audit_record(actor, AuditAction.TRANSITION, locked, case=locked, request=request, detail=data)

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from redalert.access.policy import Action, case_for, may, visible_cases, visible_sections
+from redalert.access.policy import Action, case_for, may, visible_sections
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction, AuditEntry
@@ -37,7 +36,6 @@ from redalert.cases.models import Photo
 from redalert.cases.photos import PhotoError, clean_photo
 from redalert.consent.models import Purpose
 from redalert.consent.rules import current_consents
-from redalert.lib.text import fold
 from redalert.places.names import country_name, language_name
 
 PAGE_SIZE = 50
@@ -60,19 +58,16 @@ def _region(user: User) -> str:
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
+    """The staff case search; results only from the cases the user may open (redalert.investigation.search)."""
+    from redalert.investigation.search import CaseQuery, search_cases
+
     user: User = request.user  # type: ignore[assignment]
-    form = CaseSearchForm(request.GET or None)
-    cases = visible_cases(user).select_related("person", "last_seen_place")
+    form = CaseSearchForm(request.GET or None, user=user)
+    query = CaseQuery()
     if form.is_valid():
-        query = form.cleaned_data["q"].strip()
-        if query:
-            by_name = Q()
-            for word in fold(query).split():
-                by_name &= Q(person__search_name__contains=word)
-            cases = cases.filter(by_name | Q(reference__iexact=query))
-        if form.cleaned_data["status"]:
-            cases = cases.filter(status=form.cleaned_data["status"])
-    page = Paginator(cases.order_by("-reported_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+        query = CaseQuery(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+    cases = search_cases(user, query).select_related("person", "last_seen_place")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if user.works_on_cases:
         audit_record(
             user,
@@ -80,7 +75,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             request=request,
             detail={"list": "cases", "query": request.GET.urlencode()[:200], "cases": [c.pk for c in page]},
         )
-    return render(request, "cases/list.html", {"form": form, "page": page})
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "cases/list.html", {"form": form, "page": page, "query_string": params.urlencode()})
 
 
 def intake(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,84 @@
+"""The staff case search: name (every word, accent-insensitive, both surnames, aliases, and the names and aliases
+of people linked to the case), reference, status, state, place, date last seen and assigned person.
+
+Only cases the user may open are searched (visible_cases). A match on a linked person's name counts only in cases
+whose investigation section the user may see: the search must not reveal who is linked to a case she cannot open
+that section of.
+
+How it is indexed: `MissingPerson.search_name` is the folded (lower-case, accent-free) full name and aliases; each
+query word is a `LIKE '%word%'` on it, served on PostgreSQL by a pg_trgm GIN trigram index (cases migration 0003).
+Linked people's names are encrypted; their folded words are stored as keyed hashes (`MatchKey`, kind "word") with
+a B-tree index on (organisation, kind, digest), so they match whole words only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from redalert.access.policy import SECTION_ROLES, visible_cases
+from redalert.cases.choices import NoteSection
+from redalert.cases.models import Case, MissingPerson, TeamMembership
+from redalert.investigation.matching import search_words
+from redalert.investigation.services import cases_with_linked_words
+from redalert.places.models import Place, PlaceKind
+
+if TYPE_CHECKING:
+    from redalert.accounts.models import User
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    q: str = ""
+    status: str = ""
+    state: Place | None = None
+    place: Place | None = None
+    seen_from: date | None = None
+    seen_to: date | None = None
+    assigned: User | None = None
+
+
+def _within(place: Place) -> Q:
+    """Cases last seen in a place or anywhere inside it (a state's localities, a country's everything)."""
+    if place.kind == PlaceKind.COUNTRY:
+        return Q(last_seen_place__country_code=place.code)
+    if place.kind == PlaceKind.SUBDIVISION:
+        return Q(last_seen_place=place) | Q(last_seen_place__subdivision=place)
+    return Q(last_seen_place=place)
+
+
+def search_cases(user: User, query: CaseQuery) -> QuerySet[Case]:
+    """The cases this user may open that match every criterion given (newest report first)."""
+    cases = visible_cases(user)
+    text = query.q.strip()
+    if text:
+        match = Q(reference__iexact=text)
+        if any(ch.isdigit() for ch in text):
+            match |= Q(reference__istartswith=text)
+        words = search_words(text)
+        if words:
+            by_name = MissingPerson.objects.all()
+            for word in words:
+                by_name = by_name.filter(search_name__contains=word)
+            match |= Q(pk__in=by_name.values("case_id"))
+            if user.organisation_id and user.has_role(*SECTION_ROLES[NoteSection.INVESTIGATION]):
+                on_team = TeamMembership.objects.filter(user=user).values("case_id")
+                linked = cases_with_linked_words(words, user.organisation_id)
+                match |= Q(pk__in=linked) & Q(pk__in=on_team)
+        cases = cases.filter(match)
+    if query.status:
+        cases = cases.filter(status=query.status)
+    if query.state is not None:
+        cases = cases.filter(_within(query.state))
+    if query.place is not None:
+        cases = cases.filter(_within(query.place))
+    if query.seen_from is not None:
+        cases = cases.filter(last_seen_on__gte=query.seen_from)
+    if query.seen_to is not None:
+        cases = cases.filter(last_seen_on__lte=query.seen_to)
+    if query.assigned is not None:
+        cases = cases.filter(pk__in=TeamMembership.objects.filter(user=query.assigned).values("case_id"))
+    return cases.order_by("-reported_at", "-id")
