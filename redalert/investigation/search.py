@@ -50,13 +50,12 @@ def _within(place: Place) -> Q:
     return Q(last_seen_place=place)
 
 
-def _matching_case_ids(user: User, text: str) -> list[int]:
+def _matching_case_ids(user: User, organisation_id: int, text: str) -> list[int]:
     """Ids of the organisation's cases whose reference, person or (investigation permitting) linked people match.
 
     Each kind of match is its own indexed query and the ids are united here: an OR of the three subqueries in one
     statement made PostgreSQL scan every case of the organisation.
     """
-    organisation_id = user.organisation_id
     own = Case.objects.filter(organisation_id=organisation_id)
     ids: set[int] = set(own.filter(reference__iexact=text).values_list("pk", flat=True))
     if any(ch.isdigit() for ch in text):
@@ -67,7 +66,7 @@ def _matching_case_ids(user: User, text: str) -> list[int]:
         for word in words:
             by_name = by_name.filter(search_name__contains=word)
         ids.update(by_name.filter(case__organisation_id=organisation_id).values_list("case_id", flat=True))
-        if organisation_id and user.has_role(*SECTION_ROLES[NoteSection.INVESTIGATION]):
+        if user.has_role(*SECTION_ROLES[NoteSection.INVESTIGATION]):
             on_team = set(TeamMembership.objects.filter(user=user).values_list("case_id", flat=True))
             linked = set(cases_with_linked_words(words, organisation_id).values_list("case_id", flat=True))
             ids.update(linked & on_team)
@@ -78,8 +77,8 @@ def search_cases(user: User, query: CaseQuery) -> QuerySet[Case]:
     """The cases this user may open that match every criterion given (newest report first)."""
     cases = visible_cases(user)
     text = query.q.strip()
-    if text and user.organisation_id:
-        cases = cases.filter(pk__in=_matching_case_ids(user, text))
+    if text and user.organisation_id is not None:
+        cases = cases.filter(pk__in=_matching_case_ids(user, user.organisation_id, text))
     if query.status:
         cases = cases.filter(status=query.status)
     if query.state is not None:
