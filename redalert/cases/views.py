@@ -49,6 +49,8 @@ def case_nav_context(user: User, case: Any) -> dict[str, Any]:
         "may_manage_team": may(user, Action.MANAGE_TEAM, case),
         "may_view_audit": may(user, Action.VIEW_AUDIT, case),
         "may_triage_tips": may(user, Action.TRIAGE_TIPS, case),
+        "may_record_outcome": may(user, Action.CHANGE_STATUS, case)
+        and case.status in (CaseStatus.ACTIVE_SEARCH, CaseStatus.LOCATED_ALIVE, CaseStatus.LOCATED_DECEASED),
         "may_publish": may(user, Action.PUBLISH, case),
     }
 
