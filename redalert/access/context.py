@@ -9,10 +9,19 @@ from redalert.access.policy import Action, may, may_edit_public_texts, may_manag
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"may_create_case": False, "may_manage_members": False, "may_edit_public_texts": False}
+    if user is None or not user.is_authenticated or not user.organisation_id:
+        return {}
+    from redalert.accounts.roles import Role
+    from redalert.care.access import may_use_consultations
+    from redalert.legal.access import may_edit_rates
+    from redalert.shelters.access import may_list_facilities
+
     return {
         "may_create_case": may(user, Action.CREATE),
         "may_manage_members": may_manage_organisation(user),
         "may_edit_public_texts": may_edit_public_texts(user),
+        "may_see_own_proceedings": user.has_role(Role.LAWYER, Role.COORDINATOR),
+        "may_list_shelters": may_list_facilities(user),
+        "may_use_consultations": may_use_consultations(user),
+        "may_edit_rates": may_edit_rates(user),
     }

@@ -1,0 +1,42 @@
+"""Who may do what in legal accompaniment (built on redalert.access.policy).
+
+- The legal section of a case (proceedings, hearings, measures, accused, reparations, estimates) is seen by the
+  members of the case's team whose role needs it: lawyers, coordinators and caseworkers (policy.SECTION_ROLES).
+- Recording legal work is for the team's lawyers and coordinators; caseworkers read it.
+- The reparation rate table is edited by administrators; every case worker who may record legal work reads it.
+- Anything not allowed is a 404, like a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from redalert.access.policy import Action, case_for, may, may_manage_organisation
+from redalert.accounts.models import User
+from redalert.accounts.roles import Role
+from redalert.cases.choices import NoteSection
+from redalert.cases.models import Case
+
+RECORDING_ROLES = (Role.LAWYER, Role.COORDINATOR)
+
+
+def may_see_legal(user: User, case: Case) -> bool:
+    """The legal section: the team's lawyers, coordinators and caseworkers."""
+    return may(user, Action.VIEW, case, NoteSection.LEGAL)
+
+
+def may_record_legal(user: User, case: Case) -> bool:
+    """Recording legal work: the team's lawyers and coordinators."""
+    return may_see_legal(user, case) and user.has_role(*RECORDING_ROLES)
+
+
+def legal_case_for(user: User, pk: int, *, record: bool = False) -> Case:
+    case = case_for(user, pk, Action.VIEW, NoteSection.LEGAL)
+    if record and not may_record_legal(user, case):
+        raise Http404("No such case.")
+    return case
+
+
+def may_edit_rates(user: User) -> bool:
+    """The reparation rate table is a setting: administrators edit it."""
+    return may_manage_organisation(user)
