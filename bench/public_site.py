@@ -60,8 +60,15 @@ with transaction.atomic():
     Publication.objects.filter(case_id__in=ids).delete()
     Publication.objects.bulk_create([Publication(case_id=i, is_public=True, published_at=now, published_by=user)
         for i in ids], batch_size=2000)
-print(len(ids))
-print(" ".join(Publication.objects.filter(case_id__in=ids[:200]).values_list("public_id", flat=True)))
+    from redalert.consent.rules import rebuild_current_consents
+    rebuild_current_consents(Case.objects.filter(pk__in=ids))
+"""
+
+PUBLIC_IDS = """
+from redalert.public.models import Publication
+public = Publication.objects.filter(is_public=True)
+print(public.count())
+print(" ".join(public.order_by("id").values_list("public_id", flat=True)[:200]))
 """
 
 
@@ -94,12 +101,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--keep-db", default="", help="build into (or reuse) this database and keep it")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("public_site: wrk is not installed (apt-get install wrk); skipped")
         return
-    name = f"bench_public_{os.getpid()}"
-    subprocess.run(["psql", f"{SERVER}/postgres", "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    name = args.keep_db or f"bench_public_{os.getpid()}"
+    exists = (
+        subprocess.run(
+            ["psql", f"{SERVER}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        == "1"
+    )
+    if not exists:
+        subprocess.run(["psql", f"{SERVER}/postgres", "-q", "-c", f"CREATE DATABASE {name}"], check=True)
     server = None
     try:
         with tempfile.TemporaryDirectory(prefix="bench-public-") as scratch:
@@ -118,10 +136,12 @@ def main() -> None:
             }
             started = time.perf_counter()
             manage(env, "migrate", "--noinput")
-            manage(env, "load_places")
             manage(env, "collectstatic", "--noinput")
-            manage(env, "seed_demo", "--cases", str(args.cases))
-            lines = manage(env, "shell", "--no-imports", "-c", PUBLISH.format(n=args.public), capture=True).split("\n")
+            if not exists:
+                manage(env, "load_places")
+                manage(env, "seed_demo", "--cases", str(args.cases))
+                manage(env, "shell", "--no-imports", "-c", PUBLISH.format(n=args.public))
+            lines = manage(env, "shell", "--no-imports", "-c", PUBLIC_IDS, capture=True).split("\n")
             published, public_ids = int(lines[0]), lines[1].split()
             manage(
                 env,
@@ -179,7 +199,8 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
-        subprocess.run(["psql", f"{SERVER}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=False)
+        if not args.keep_db:
+            subprocess.run(["psql", f"{SERVER}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=False)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from redalert.cases.choices import Relationship
@@ -57,7 +57,10 @@ class ConsentRecord(models.Model):
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
         ordering = ["-recorded_at", "-id"]
-        indexes = [models.Index(fields=["case", "purpose", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["case", "purpose", "id"], name="consent_newest_per_purpose"),
+            models.Index(fields=["purpose", "decision", "case"], name="consent_by_purpose_decision"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.purpose}: {self.decision}"
@@ -65,4 +68,30 @@ class ConsentRecord(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("Consent records are history: record a new decision instead of changing one.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            CurrentConsent.objects.update_or_create(
+                case_id=self.case_id, purpose=self.purpose, defaults={"decision": self.decision, "record": self}
+            )
+
+
+class CurrentConsent(models.Model):
+    """The newest decision for each case and purpose, kept up to date by ConsentRecord.save().
+
+    It lets lists of many cases (the public site, exports, statistics) filter on consent with an indexed join
+    instead of reading each case's history. Bulk loads that bypass save() must call
+    redalert.consent.rules.rebuild_current_consents() before committing. A case without a row here counts as
+    having no consent, so a forgotten rebuild hides cases rather than exposing them.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="current_consents")
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    record = models.OneToOneField(ConsentRecord, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "purpose"], name="one_current_consent_per_purpose")]
+        indexes = [models.Index(fields=["purpose", "decision", "case"], name="current_consent_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.purpose}: {self.decision}"

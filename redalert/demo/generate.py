@@ -60,6 +60,7 @@ from redalert.cases.models import (
     age_in_years,
 )
 from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.rules import rebuild_current_consents
 from redalert.demo.words import (
     AUTHORITY_REPORTERS,
     CIRCUMSTANCES,
@@ -1029,6 +1030,8 @@ def seed_demo(
                 counts["cases"] += len(drafts)
                 if progress is not None:
                     progress(counts["cases"], cases)
+        # The consent rows went in by COPY, past ConsentRecord.save(): derive the current decisions in one go.
+        rebuild_current_consents(Case.objects.filter(organisation__in=orgs))
         for (org_id, year), last in references.items():
             CaseCounter.objects.update_or_create(organisation_id=org_id, year=year, defaults={"last_number": last})
         counts["users"] = sum(len(u) for u in users.values())

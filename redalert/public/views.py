@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -222,7 +223,7 @@ def og_description(public: PublicCase) -> str:
         parts.append(translation.ngettext("%(age)d year old", "%(age)d years old", public.age) % {"age": public.age})
     if public.is_missing:
         parts.append(_("last seen in %(place)s") % {"place": public.place_label})
-        parts.append(_("on %(date)s") % {"date": public.last_seen_on.isoformat()})
+        parts.append(_("on %(date)s") % {"date": date_format(public.last_seen_on, "DATE_FORMAT")})
     else:
         parts.append(_("She was located."))
     return ", ".join(parts)
