@@ -107,9 +107,11 @@ def main() -> None:
         print("public_site: wrk is not installed (apt-get install wrk); skipped")
         return
     name = args.keep_db or f"bench_public_{os.getpid()}"
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit("--keep-db takes a plain database name (a-z, 0-9, _)")
     exists = (
         subprocess.run(
-            ["psql", f"{SERVER}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+            ["psql", f"{SERVER}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],  # noqa: S608 (checked above)
             capture_output=True,
             text=True,
             check=True,
