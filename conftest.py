@@ -192,3 +192,12 @@ def screenshot() -> Callable[[Any, str], None]:
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (rate limits, cached filter choices)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

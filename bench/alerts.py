@@ -250,7 +250,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipients", type=int, default=1000)
     parser.add_argument("--mode", choices=["default", "celery", "both"], default="both")
-    parser.add_argument("--celery-concurrency", type=int, default=4)
+    parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument("--processes", type=int, default=1, help="run_worker processes in the default mode")
     parser.add_argument("--postgres", help="e.g. postgres://postgres@127.0.0.1:5432/postgres (default: SQLite)")
     args = parser.parse_args()

@@ -48,6 +48,10 @@ class Publication(models.Model):
     class Meta:
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
+        indexes = [
+            # The public lists walk this index newest first and stop after a page.
+            models.Index(fields=["-published_at", "case"], condition=models.Q(is_public=True), name="public_newest")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} ({self.public_id})"

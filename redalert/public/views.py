@@ -7,9 +7,11 @@ display. Withdrawal of consent makes every one of these answer 404 at the next r
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -133,14 +135,56 @@ def _contacts(organisation_ids: set[int]) -> dict[int, PublicContact]:
     return {org.pk: public_contact(org) for org in organisations}
 
 
+FILTER_CHOICES_SECONDS = 300
+COUNT_SECONDS = 60
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator that remembers the number of results for a minute.
+
+    Only the total ("page 3 of 41") may be a minute old; the cases shown are always read live, so a withdrawal of
+    consent still takes a case off the list at the next request.
+    """
+
+    def __init__(self, *args: Any, count_key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @property
+    def count(self) -> int:
+        total = cache.get(self.count_key)
+        if total is None:
+            total = super().count
+            cache.set(self.count_key, total, COUNT_SECONDS)
+        return int(total)
+
+
+def _count_key(kind: str, form: PublicSearchForm) -> str:
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = sorted((k, str(v)) for k, v in data.items() if v not in (None, ""))
+    return "public-count:" + hashlib.sha256(f"{kind}:{filters}".encode()).hexdigest()
+
+
+def _cached_filter_choices(scope: QuerySet[Case], kind: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The filter's choices change rarely and hold no personal data: computed at most every few minutes."""
+    key = f"public-filter-choices:{kind}:{_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _filter_choices(scope)
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
+
+
 def _list_page(request: HttpRequest, scope: QuerySet[Case], *, kind: str) -> HttpResponse:
-    countries, states = _filter_choices(scope)
+    countries, states = _cached_filter_choices(scope, kind)
     form = PublicSearchForm(request.GET or None, countries=countries, states=states)
     cases = scope
     if form.is_bound:
         cases = filter_cases(cases, form.cleaned_data) if form.is_valid() else cases.none()
     cases = with_public_relations(cases).order_by("-publication__published_at", "-id")
-    page = Paginator(cases, settings.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(cases, settings.PUBLIC_PAGE_SIZE, count_key=_count_key(kind, form)).get_page(
+        request.GET.get("page")
+    )
     page_cases = list(page.object_list)
     contacts = _contacts({c.organisation_id for c in page_cases})
     cards = [exposure(c, contact=contacts[c.organisation_id]) for c in page_cases]
