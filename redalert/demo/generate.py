@@ -33,6 +33,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connections, models, reset_queries, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from redalert.accounts.models import Organisation, RoleAssignment, User
@@ -60,7 +61,7 @@ from redalert.cases.models import (
     age_in_years,
 )
 from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
-from redalert.consent.rules import rebuild_current_consents
+from redalert.consent.rules import cases_consenting_to, rebuild_current_consents
 from redalert.demo.words import (
     AUTHORITY_REPORTERS,
     CIRCUMSTANCES,
@@ -80,6 +81,7 @@ from redalert.demo.words import (
     PHONE_PREFIX,
     PHYSICAL,
     PLACE_DETAILS,
+    PUBLIC_SUMMARIES,
     REFUSAL_FEAR,
     SURNAMES,
     WITHDRAWAL_FEAR,
@@ -976,6 +978,29 @@ def _flush(out: _Batch, counts: dict[str, int], batch_size: int) -> None:
         counts[name] = counts.get(name, 0) + rows.write(batch_size)
 
 
+def publish_consenting_cases(orgs: list[Organisation], rng: random.Random, now: datetime) -> int:
+    """Put most demo cases that consent to publication (and can be shown) on the public site."""
+    from redalert.public.models import Publication
+
+    showable = cases_consenting_to(Case.objects.filter(organisation__in=orgs), Purpose.PUBLISH).filter(
+        Q(status=S.ACTIVE_SEARCH) | Q(located_on__isnull=False)
+    )
+    already = set(Publication.objects.filter(case__organisation__in=orgs).values_list("case_id", flat=True))
+    rows = [
+        Publication(
+            case_id=case_id,
+            is_public=True,
+            published_at=now - timedelta(days=rng.randint(0, 400)),
+            published_by_id=created_by,
+            public_summary=rng.choice(PUBLIC_SUMMARIES),
+        )
+        for case_id, created_by in showable.values_list("pk", "created_by_id").iterator()
+        if case_id not in already and rng.random() < 0.8
+    ]
+    Publication.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 def seed_demo(
     *,
     cases: int = DEFAULT_CASES,
@@ -1032,6 +1057,7 @@ def seed_demo(
                     progress(counts["cases"], cases)
         # The consent rows went in by COPY, past ConsentRecord.save(): derive the current decisions in one go.
         rebuild_current_consents(Case.objects.filter(organisation__in=orgs))
+        counts["publications"] = publish_consenting_cases(orgs, rng, now)
         for (org_id, year), last in references.items():
             CaseCounter.objects.update_or_create(organisation_id=org_id, year=year, defaults={"last_number": last})
         counts["users"] = sum(len(u) for u in users.values())

@@ -132,3 +132,12 @@ REFUSAL_FEAR = "La familia teme represalias."
 # Fictional numbers in the 5555 block (+52 55 5555 xxxx in Mexico, +502 5555 xxxx…), in E.164 without spaces.
 PHONE_PREFIX = {"MX": "+52555555", "GT": "+5025555", "HN": "+5045555", "SV": "+5035555", "NI": "+5055555"}
 # fmt: on
+
+# Texts for the public page of a demo case (invented, as everything here).
+PUBLIC_SUMMARIES = (
+    "Salió de su casa rumbo a la escuela y no volvió. Su familia la busca.",
+    "Le ofrecieron trabajo en otra ciudad por redes sociales; desde entonces no hay noticias de ella.",
+    "Fue vista por última vez en la central de autobuses.",
+    "Su familia pide a quien la haya visto que se comunique con la organización.",
+    "",
+)

@@ -264,3 +264,16 @@ def test_demo_data_is_refused_where_not_allowed(settings, places):
         call_command("seed_demo", "--cases", "3")
     with pytest.raises(CommandError, match="ALLOW_DEMO_DATA"):
         call_command("demo_logins")
+
+
+def test_demo_puts_consenting_cases_on_the_public_site(seeded):
+    from redalert.consent.rules import may_use
+    from redalert.public.exposure import public_cases
+    from redalert.public.models import Publication
+
+    published = Publication.objects.filter(is_public=True, case__organisation__is_demo=True)
+    assert published.exists()
+    visible = set(public_cases().values_list("pk", flat=True))
+    for publication in published.select_related("case"):
+        assert may_use(publication.case, "publish")  # only cases whose family consented
+        assert publication.case_id in visible
