@@ -31,7 +31,7 @@ run: install
 	scripts/serve-dev $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/python manage.py run_worker --interval 2
+	$(BIN)/python manage.py run_worker
 
 celery: install
 	$(BIN)/celery -A redalert.celery worker --beat -l info

@@ -14,9 +14,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redalert.settings.dev")
 
 app = Celery("redalert")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["redalert.outbox"])
+app.autodiscover_tasks(["redalert.outbox", "redalert.alerts"])
 
 DELIVER_OUTBOX = "redalert.outbox.tasks.deliver_outbox"
+ESCALATE_ALERTS = "redalert.alerts.tasks.escalate_alerts"
 
 
 @app.on_after_configure.connect
@@ -26,3 +27,5 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
 
     interval = float(getattr(settings, "OUTBOX_BEAT_SECONDS", 5))
     sender.add_periodic_task(interval, sender.signature(DELIVER_OUTBOX), name="deliver-outbox")
+    escalation = float(getattr(settings, "ALERT_ESCALATION_CHECK_SECONDS", 300))
+    sender.add_periodic_task(escalation, sender.signature(ESCALATE_ALERTS), name="escalate-alerts")

@@ -7,6 +7,7 @@ from redalert.health import healthz
 urlpatterns = [
     path("", include("redalert.public.urls")),
     path("", include("redalert.tips.urls")),
+    path("", include("redalert.alerts.urls")),
     path("", include("redalert.public.staff_urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not user.organisation_id:
         return {}
     from redalert.accounts.roles import Role
+    from redalert.alerts.rules import may_manage_directory, may_view_diligence
     from redalert.care.access import may_use_consultations
     from redalert.legal.access import may_edit_rates
     from redalert.shelters.access import may_list_facilities
@@ -24,4 +25,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "may_list_shelters": may_list_facilities(user),
         "may_use_consultations": may_use_consultations(user),
         "may_edit_rates": may_edit_rates(user),
+        "may_manage_alert_directory": may_manage_directory(user),
+        "may_view_diligence": may_view_diligence(user),
     }

@@ -43,6 +43,7 @@ class Action(StrEnum):
     PUBLISH = "publish"
     TRIAGE_TIPS = "triage_tips"
     VIEW_TIPSTER_CONTACT = "view_tipster_contact"
+    ISSUE_ALERT = "issue_alert"
 
 
 SENSITIVE_SECTIONS = frozenset({NoteSection.INVESTIGATION, NoteSection.LEGAL, NoteSection.HEALTH, NoteSection.SHELTER})
@@ -112,7 +113,7 @@ def may(user: User, action: Action | str, case: Case | None = None, section: str
         return may_see_section(user, case, section) and (user.has_role(Role.COORDINATOR) or is_on_team(user, case))
     if action in (Action.EDIT, Action.CHANGE_STATUS, Action.MANAGE_CONSENT):
         return user.has_role(Role.COORDINATOR) or (user.has_role(Role.CASEWORKER) and is_on_team(user, case))
-    if action in (Action.MANAGE_TEAM, Action.VIEW_AUDIT, Action.PUBLISH):
+    if action in (Action.MANAGE_TEAM, Action.VIEW_AUDIT, Action.PUBLISH, Action.ISSUE_ALERT):
         return user.has_role(Role.COORDINATOR)
     if action == Action.TRIAGE_TIPS:
         return user.has_role(Role.COORDINATOR) or is_on_team(user, case)

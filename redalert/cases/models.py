@@ -261,6 +261,7 @@ class TimelineKind(models.TextChoices):
     CONTACT = "contact", _("Family contact")
     PUBLICATION = "publication", _("Public site")
     TIP = "tip", _("Tip from the public")
+    ALERT = "alert", _("Red Alert")
 
 
 class TimelineEvent(models.Model):
@@ -324,9 +325,35 @@ class TimelineEvent(models.Model):
             return _("Shown on the public site.") if data.get("public") else _("Removed from the public site.")
         if self.kind == TimelineKind.TIP:
             return _("Tip from the public received.")
+        if self.kind == TimelineKind.ALERT:
+            return _describe_alert(data)
         if self.kind == TimelineKind.NOTE:
             return _("Note (%(section)s).") % {"section": NoteSection(self.section).label}
         return str(self.get_kind_display())
+
+
+def _describe_alert(data: dict[str, object]) -> str:
+    from django.utils.translation import gettext as _
+
+    event = data.get("event")
+    if event == "issued":
+        return _("Red Alert no. %(number)s (%(kind)s) issued to %(recipients)s recipients.") % {
+            "number": data.get("number"),
+            "kind": data.get("kind"),
+            "recipients": data.get("recipients"),
+        }
+    if event == "acknowledged":
+        return _("%(authority)s acknowledged Red Alert no. %(number)s.") % {
+            "authority": data.get("authority"),
+            "number": data.get("number"),
+        }
+    if event == "escalated":
+        return _("%(authority)s had not acknowledged Red Alert no. %(number)s after %(hours)s hours: reminded.") % {
+            "authority": data.get("authority"),
+            "number": data.get("number"),
+            "hours": data.get("hours"),
+        }
+    return _("Red Alert.")
 
 
 def _field_label(qualified: str) -> str:

@@ -67,9 +67,10 @@ def _matching_case_ids(user: User, organisation_id: int, text: str) -> list[int]
             by_name = by_name.filter(search_name__contains=word)
         ids.update(by_name.filter(case__organisation_id=organisation_id).values_list("case_id", flat=True))
         if user.has_role(*SECTION_ROLES[NoteSection.INVESTIGATION]):
-            on_team = set(TeamMembership.objects.filter(user=user).values_list("case_id", flat=True))
-            linked = set(cases_with_linked_words(words, organisation_id).values_list("case_id", flat=True))
-            ids.update(linked & on_team)
+            # Only her team's cases can match on linked people: narrow to them before grouping the match keys.
+            on_team = TeamMembership.objects.filter(user=user).values("case_id")
+            linked = cases_with_linked_words(words, organisation_id).filter(case_id__in=on_team)
+            ids.update(linked.values_list("case_id", flat=True))
     return sorted(ids)
 
 

@@ -6,9 +6,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from redalert.lib.crypto import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class Status(models.TextChoices):
@@ -16,6 +19,7 @@ class Status(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    WITHHELD = "withheld", _("Withheld")
 
 
 class OutboundMessage(models.Model):
@@ -23,10 +27,16 @@ class OutboundMessage(models.Model):
 
     Workers claim a due row with a conditional UPDATE (redalert.outbox.delivery), send it, and record the
     attempt. Delivery is at least once; `message_id` is fixed at creation so that receivers can deduplicate.
+
+    - An email goes to the address `to`, with `body` as text and the rows of `attachments` attached.
+    - A webhook is a POST of `body` (a JSON object; the attachments are added to it, base64) to the URL `to`,
+      signed with HMAC-SHA256 over the exact bytes sent, using `secret` (encrypted at rest).
+    - `gate` names a check (redalert.outbox.gates) that must still allow the message at the moment it is sent,
+      e.g. a consent that can be withdrawn while the message waits; a refusal withholds it for good.
     """
 
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
-    to = models.CharField(_("to"), max_length=320)
+    to = models.CharField(_("to"), max_length=2000)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("body"), blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
@@ -38,6 +48,8 @@ class OutboundMessage(models.Model):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    secret = EncryptedTextField(blank=True, default="")
+    gate = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -57,6 +69,7 @@ class Outcome(models.TextChoices):
     RETRY = "retry", _("Failed, will retry")
     FAILED = "failed", _("Failed, gave up")
     ABANDONED = "abandoned", _("Worker stopped while sending")
+    WITHHELD = "withheld", _("Withheld: no longer allowed")
 
 
 class DeliveryAttempt(models.Model):
@@ -70,3 +83,29 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.outcome} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Blob(models.Model):
+    """Attachment content stored once however many messages carry it (keyed by its SHA-256)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.size} bytes)"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(OutboundMessage, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField(default=0)
+    filename = models.CharField(max_length=200)
+    mime_type = models.CharField(max_length=100)
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.mime_type})"

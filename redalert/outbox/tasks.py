@@ -8,5 +8,11 @@ from redalert.outbox.delivery import deliver_due
 
 @app.task(name="redalert.outbox.tasks.deliver_outbox", ignore_result=True)
 def deliver_outbox(limit: int = 100) -> int:
-    """Send the due messages of the outbox (any number of workers may run this at once)."""
-    return deliver_due(limit)
+    """Send the due messages of the outbox (any number of workers may run this at once).
+
+    A task that used its whole limit queues another one, so a large batch drains without waiting for beat.
+    """
+    attempted = deliver_due(limit)
+    if attempted >= limit:
+        deliver_outbox.delay(limit)
+    return attempted

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -71,3 +72,142 @@ def smtp_down(settings: Any) -> int:
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
     return port
+
+
+# --- Rejections and deduplication at the SMTP sink --------------------------------------------------------------
+
+REJECTED_DOMAIN = "rejected.invalid"
+
+
+class RejectingSinkHandler(SinkHandler):
+    """A sink that refuses recipients at REJECTED_DOMAIN (550), as a real server refuses a bad address."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        if address.lower().endswith("@" + REJECTED_DOMAIN):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def message_ids(messages: list[EmailMessage]) -> list[str]:
+    return [str(m["Message-ID"]).strip() for m in messages]
+
+
+@pytest.fixture
+def rejecting_smtp_sink(settings: Any) -> Iterator[SmtpSink]:
+    """Like smtp_sink, but recipients at REJECTED_DOMAIN are refused with 550."""
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    handler = RejectingSinkHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield SmtpSink(handler, port)
+    finally:
+        controller.stop()
+
+
+# --- A real HTTP receiver for webhooks ----------------------------------------------------------------------------
+
+
+class WebhookReceiver:
+    """An HTTP server on 127.0.0.1 that records every POST. Paths starting with /fail answer 500, /slow wait longer
+    than any test timeout before answering; anything else answers 200. Receivers deduplicate by Idempotency-Key."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self.slow_seconds = 3.0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                import time
+
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with receiver.lock:
+                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                if self.path.startswith("/slow"):
+                    time.sleep(receiver.slow_seconds)
+                status = 500 if self.path.startswith("/fail") else 200
+                payload = b"error" if status == 500 else b"ok"
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:  # the client gave up (timeout)
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> WebhookReceiver:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def ok_requests(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r for r in self.requests if not r["path"].startswith(("/fail", "/slow"))]
+
+    def keys(self) -> list[str]:
+        """Idempotency keys of the requests answered 2xx (duplicates included)."""
+        return [r["headers"].get("Idempotency-Key", "") for r in self.ok_requests()]
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver().start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+
+
+# --- Celery on a test broker ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def celery_broker(app: Any, broker_url: str, queue: str) -> Iterator[None]:
+    """Point the Celery app at a test broker and queue, and back afterwards. Celery caches the producer pool, the
+    default queue and the router at the first publish; they are reset so that each test publishes where its
+    worker listens."""
+
+    def forget() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+        for name in ("default_queue", "queues", "router", "default_exchange"):
+            app.amqp.__dict__.pop(name, None)
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue")}
+    app.conf.update(broker_url=broker_url, task_default_queue=queue)
+    forget()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        forget()

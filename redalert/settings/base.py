@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "redalert.consent",
     "redalert.public",
     "redalert.outbox",
+    "redalert.alerts",
     "redalert.tips",
     "redalert.investigation",
     "redalert.tasks",
@@ -188,6 +189,12 @@ OUTBOX_RETRY_MAX_SECONDS = 3600
 OUTBOX_STUCK_SECONDS = 300
 OUTBOX_BEAT_SECONDS = 5
 TIPS_PER_HOUR = env_int("TIPS_PER_HOUR", 5)
+# The Red Alert: reminders to authorities that have not acknowledged (Protocolo Alba: 24 h, then 72 h).
+ALERT_ESCALATION_HOURS = [int(h) for h in env_list("ALERT_ESCALATION_HOURS", ["24", "72"])]
+ALERT_ACK_LINK_DAYS = env_int("ALERT_ACK_LINK_DAYS", 30)
+ALERT_ESCALATION_CHECK_SECONDS = 300
+OUTBOX_WEBHOOK_TIMEOUT_SECONDS = env_int("OUTBOX_WEBHOOK_TIMEOUT_SECONDS", 10)
+OUTBOX_CELERY_FANOUT = 4
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,3 @@
-from redalert.outbox.testing import smtp_down, smtp_sink
+from redalert.outbox.testing import rejecting_smtp_sink, smtp_down, smtp_sink, webhook_receiver
 
-__all__ = ["smtp_down", "smtp_sink"]
+__all__ = ["rejecting_smtp_sink", "smtp_down", "smtp_sink", "webhook_receiver"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from redalert.celery import DELIVER_OUTBOX, app
 from redalert.outbox.delivery import enqueue_email
 from redalert.outbox.models import OutboundMessage, Status
+from redalert.outbox.testing import celery_broker
 
 REDIS_URL = "redis://127.0.0.1:6379/9"
 
@@ -50,23 +51,17 @@ def test_a_real_worker_on_redis_sends_what_enqueue_kicked(smtp_sink, settings):
 
     queue_name = f"redalert-test-{uuid.uuid4().hex[:8]}"
     settings.OUTBOX_USE_CELERY = True
-    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue")}
-    app.conf.update(broker_url=REDIS_URL, task_default_queue=queue_name)
-    app._pool = None  # connections made with the old broker URL are not reused
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue_name], shutdown_timeout=10):
-            assert deliver_outbox.name == DELIVER_OUTBOX
-            with transaction.atomic():  # the task is sent on commit
-                message = enqueue_email("ana@example.org", "Subject", "Body", key="via-celery")
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                message.refresh_from_db()
-                if message.status == Status.SENT:
-                    break
-                time.sleep(0.1)
-    finally:
-        app.conf.update(saved)
-        app._pool = None
+    worker = start_worker(app, pool="solo", perform_ping_check=False, queues=[queue_name], shutdown_timeout=10)
+    with celery_broker(app, REDIS_URL, queue_name), worker:
+        assert deliver_outbox.name == DELIVER_OUTBOX
+        with transaction.atomic():  # the task is sent on commit
+            message = enqueue_email("ana@example.org", "Subject", "Body", key="via-celery")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            message.refresh_from_db()
+            if message.status == Status.SENT:
+                break
+            time.sleep(0.1)
     assert message.status == Status.SENT
     assert [m["Message-ID"].strip() for m in smtp_sink.messages] == [message.message_id]
     assert OutboundMessage.objects.count() == 1

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertsConfig(AppConfig):
+    name = "redalert.alerts"
+    label = "alerts"
+    verbose_name = _("Red Alert")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from redalert.alerts.rules import register_gates
+
+        register_gates()
