@@ -57,9 +57,10 @@ def _matching_case_ids(user: User, organisation_id: int, text: str) -> list[int]
     statement made PostgreSQL scan every case of the organisation.
     """
     own = Case.objects.filter(organisation_id=organisation_id)
-    ids: set[int] = set(own.filter(reference__iexact=text).values_list("pk", flat=True))
+    ids: set[int] = set()
     if any(ch.isdigit() for ch in text):
-        ids.update(own.filter(reference__istartswith=text).values_list("pk", flat=True)[:500])
+        # References are stored upper-case (CODE-2026-0001): a case-sensitive prefix uses the index.
+        ids.update(own.filter(reference__startswith=text.upper()).values_list("pk", flat=True)[:500])
     words = search_words(text)
     if words:
         by_name = MissingPerson.objects.all()
