@@ -211,3 +211,17 @@ def celery_broker(app: Any, broker_url: str, queue: str) -> Iterator[None]:
     finally:
         app.conf.update(saved)
         forget()
+        _drop_queue_keys(broker_url, queue)
+
+
+def _drop_queue_keys(broker_url: str, queue: str) -> None:
+    """Remove what the test queue left in Redis (kombu's bindings and the queue itself)."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    try:
+        keys = [key for pattern in (f"*{queue}*",) for key in client.scan_iter(match=pattern)]
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
