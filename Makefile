@@ -31,7 +31,7 @@ run: install
 	scripts/serve-dev $(HOST):$(PORT)
 
 worker: install
-	$(BIN)/python manage.py run_worker
+	$(BIN)/python manage.py run_worker --processes 2
 
 celery: install
 	$(BIN)/celery -A redalert.celery worker --beat -l info

@@ -251,7 +251,7 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=1000)
     parser.add_argument("--mode", choices=["default", "celery", "both"], default="both")
     parser.add_argument("--celery-concurrency", type=int, default=2)
-    parser.add_argument("--processes", type=int, default=1, help="run_worker processes in the default mode")
+    parser.add_argument("--processes", type=int, default=2, help="run_worker processes (as make run starts it)")
     parser.add_argument("--postgres", help="e.g. postgres://postgres@127.0.0.1:5432/postgres (default: SQLite)")
     args = parser.parse_args()
     modes = ["default", "celery"] if args.mode == "both" else [args.mode]
