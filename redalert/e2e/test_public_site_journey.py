@@ -79,7 +79,6 @@ def test_publish_find_tip_and_triage(live_server, browser, screenshot, org_a, ma
     phone = public.new_page()
     phone.set_default_timeout(15_000)
     phone.goto(f"{live_server.url}/")
-    phone.get_by_text("Search and filter").click()
     phone.get_by_label("Name").fill("maria lopez")
     phone.get_by_role("button", name="Search").click()
     phone.get_by_role("link", name="María Fernanda López Hernández").first.click()
