@@ -144,3 +144,32 @@ def verify_chain(entries: Iterable[AuditEntry] | None = None) -> list[ChainProbl
 
 
 __all__ = ["AuditAction", "ChainProblem", "ChainVerifier", "record", "verify_chain"]
+
+
+def save_audited(
+    obj: models.Model,
+    *,
+    actor: Any,
+    case: Any = None,
+    request: HttpRequest | None = None,
+    section: str,
+    validate: bool = True,
+) -> models.Model:
+    """Validate (full_clean) and save a record of a case's section, and audit its creation or change.
+
+    The audit entry names the record and the section, never its (possibly encrypted) content.
+    """
+    with transaction.atomic():
+        if validate:
+            obj.full_clean()
+        created = obj.pk is None
+        obj.save()
+        record(
+            actor,
+            AuditAction.CREATE if created else AuditAction.CHANGE,
+            obj,
+            case=case,
+            request=request,
+            detail={"section": section},
+        )
+    return obj

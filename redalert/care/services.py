@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from redalert.accounts.models import Organisation, User
 from redalert.audit.log import record as audit_record
+from redalert.audit.log import save_audited
 from redalert.audit.models import AuditAction
 from redalert.care.choices import REFERRAL_TRANSITIONS, ReferralDirection, ReferralStatus, ServiceType
 from redalert.care.models import Consultation, Expense, Referral, ServiceFeedback, quarter_of
@@ -30,19 +31,7 @@ class CareError(Exception):
 
 def save_record(obj: Any, *, case: Case | None, actor: User, request: HttpRequest | None = None, section: str) -> Any:
     """Validate, save and audit a care record."""
-    with transaction.atomic():
-        obj.full_clean()
-        created = obj.pk is None
-        obj.save()
-        audit_record(
-            actor,
-            AuditAction.CREATE if created else AuditAction.CHANGE,
-            obj,
-            case=case,
-            request=request,
-            detail={"section": section},
-        )
-    return obj
+    return save_audited(obj, actor=actor, case=case, request=request, section=section)
 
 
 def partner_directory(organisation: Organisation | None) -> Any:

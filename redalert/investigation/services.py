@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from redalert.access.policy import Action, may, visible_cases
 from redalert.audit.log import record as audit_record
+from redalert.audit.log import save_audited
 from redalert.audit.models import AuditAction
 from redalert.cases.choices import CaseStatus, NoteSection
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, transition
@@ -33,11 +34,8 @@ if TYPE_CHECKING:
 
 def add_record(case: Case, obj: Model, *, actor: User, request: HttpRequest | None = None) -> Model:
     """Save a new source, finding, route event… of the case and audit it (never its encrypted content)."""
-    with transaction.atomic():
-        obj.case = case  # type: ignore[attr-defined]
-        obj.save()
-        audit_record(actor, AuditAction.CREATE, obj, case=case, request=request, detail={"section": "investigation"})
-    return obj
+    obj.case = case  # type: ignore[attr-defined]
+    return save_audited(obj, actor=actor, case=case, request=request, section="investigation", validate=False)
 
 
 def add_evidence(

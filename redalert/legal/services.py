@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
+from redalert.audit.log import save_audited
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case
 from redalert.consent.models import Purpose
@@ -72,19 +73,7 @@ def open_proceeding(case: Case, *, actor: User, request: HttpRequest | None = No
 def add_record(obj: Any, *, case: Case, actor: User, request: HttpRequest | None = None) -> Any:
     """Save a sub-record of a proceeding (hearing, measure, accused, reparation, payment) after the consent check."""
     _require_consent(case)
-    with transaction.atomic():
-        obj.full_clean()
-        created = obj.pk is None
-        obj.save()
-        audit_record(
-            actor,
-            AuditAction.CREATE if created else AuditAction.CHANGE,
-            obj,
-            case=case,
-            request=request,
-            detail={"section": "legal"},
-        )
-    return obj
+    return save_audited(obj, actor=actor, case=case, request=request, section="legal")
 
 
 def change_status(
