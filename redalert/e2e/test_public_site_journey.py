@@ -3,7 +3,6 @@ public site by typing her name without accents, sends a tip, and the team sees i
 
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -16,7 +15,8 @@ from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.cases.photos import clean_photo
 from redalert.cases.services import add_photo
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.models import Purpose
+from redalert.testing import record_consent
 from redalert.tips.models import Tip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,17 +24,7 @@ PASSWORD = "correct horse battery"
 
 
 def grant(case: Any, purpose: str, user: Any) -> None:
-    ConsentRecord.objects.create(
-        case=case,
-        purpose=purpose,
-        decision=Decision.GRANTED,
-        given_by_name="Rosa Hernández Cruz",
-        given_by_relationship="mother",
-        method=ConsentMethod.VERBAL_WITNESSED,
-        witness_name="Lucía Pérez",
-        decided_on=date(2026, 3, 2),
-        recorded_by=user,
-    )
+    record_consent(case, purpose, user)
 
 
 def jpeg() -> BytesIO:

@@ -7,7 +7,8 @@ from typing import Any
 
 from redalert.cases.models import Case
 from redalert.cases.services import add_team_member
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.models import ConsentRecord, Decision, Purpose
+from redalert.testing import record_consent
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -20,17 +21,7 @@ def member(make_user: Any, org: Any, case: Any, coordinator: Any, *roles: str, u
 
 
 def consent(case: Any, purpose: str, decision: str, by: Any, on: date = date(2026, 3, 3)) -> ConsentRecord:
-    return ConsentRecord.objects.create(
-        case=case,
-        purpose=purpose,
-        decision=decision,
-        given_by_name="Rosa Hernández Cruz",
-        given_by_relationship="mother",
-        method=ConsentMethod.VERBAL_WITNESSED,
-        witness_name="Ana Ruiz",
-        decided_on=on,
-        recorded_by=by,
-    )
+    return record_consent(case, purpose, by, decision, on=on)
 
 
 def grant(case: Any, purpose: str, by: Any) -> ConsentRecord:

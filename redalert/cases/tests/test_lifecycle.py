@@ -1,25 +1,14 @@
-from datetime import date
-
 import pytest
 from django.utils import translation
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, transition
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.models import Decision, Purpose
+from redalert.testing import record_consent
 
 
 def grant(case, purpose, user, decision=Decision.GRANTED):
-    return ConsentRecord.objects.create(
-        case=case,
-        purpose=purpose,
-        decision=decision,
-        given_by_name="Rosa Hernández Cruz",
-        given_by_relationship="mother",
-        method=ConsentMethod.VERBAL_WITNESSED,
-        witness_name="Ana Ruiz",
-        decided_on=date(2026, 3, 2),
-        recorded_by=user,
-    )
+    return record_consent(case, purpose, user, decision)
 
 
 def test_a_new_report_starts_as_reported_with_a_reference(make_case, org_a, coordinator):

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
-from redalert.cases.choices import CaseStatus
-from redalert.cases.lifecycle import TransitionRequest, transition
+from redalert import testing
 from redalert.cases.services import add_team_member
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
 
 
 def start_search(case: Any, user: Any) -> Any:
     """Take a case through verification (with consent to open the file) into active search."""
-    transition(case, TransitionRequest(CaseStatus.VERIFICATION), user)
-    ConsentRecord.objects.create(
-        case=case,
-        purpose=Purpose.OPEN_FILE,
-        decision=Decision.GRANTED,
-        given_by_name="Rosa Hernández Cruz",
-        given_by_relationship="mother",
-        method=ConsentMethod.VERBAL_WITNESSED,
-        witness_name="Ana Ruiz",
-        decided_on=date(2026, 3, 2),
-        recorded_by=user,
-    )
-    transition(case, TransitionRequest(CaseStatus.ACTIVE_SEARCH), user)
-    return case
+    return testing.start_search(case, user)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
@@ -15,12 +15,13 @@ from django.utils import timezone
 from lxml import etree
 from PIL import Image
 
+from redalert import testing
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.cases.models import FamilyContact
 from redalert.cases.photos import clean_photo
 from redalert.cases.services import add_family_contact, add_photo
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.models import ConsentRecord, Decision, Purpose
 from redalert.public import feeds
 from redalert.public.models import Publication
 from redalert.public.services import publication_for, set_public
@@ -58,17 +59,8 @@ PRIVATE_STRINGS = [
 
 
 def record_consent(case: Any, purpose: str, user: Any, decision: str = Decision.GRANTED) -> ConsentRecord:
-    return ConsentRecord.objects.create(
-        case=case,
-        purpose=purpose,
-        decision=decision,
-        given_by_name="Rosa Perez Cruz",
-        given_by_relationship="mother",
-        method=ConsentMethod.VERBAL_WITNESSED,
-        witness_name="Ana Ruiz",
-        decided_on=date(2026, 3, 2),
-        recorded_by=user,
-    )
+    # The giver's name is one of PRIVATE_STRINGS: it must never reach a public output.
+    return testing.record_consent(case, purpose, user, decision, given_by="Rosa Perez Cruz")
 
 
 def jpeg(width: int = 300, height: int = 400) -> Any:

@@ -22,40 +22,22 @@ from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purp
 from redalert.consent.services import record_decision
 from redalert.public.models import PublicText
 from redalert.public.services import publication_for, set_public
+from redalert.testing import make_public, record_consent, start_search
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def consent(case: Any, purpose: str, user: Any, decision: str = Decision.GRANTED) -> ConsentRecord:
-    return ConsentRecord.objects.create(
-        case=case,
-        purpose=purpose,
-        decision=decision,
-        given_by_name="Rosa Hernández Cruz",
-        given_by_relationship="mother",
-        method=ConsentMethod.VERBAL_WITNESSED,
-        witness_name="Ana Ruiz",
-        decided_on=date(2026, 3, 2),
-        recorded_by=user,
-    )
+    return record_consent(case, purpose, user, decision)
 
 
 def to_active_search(case: Any, user: Any) -> Any:
-    consent(case, Purpose.OPEN_FILE, user)
-    transition(case, TransitionRequest(CaseStatus.VERIFICATION), user)
-    transition(case, TransitionRequest(CaseStatus.ACTIVE_SEARCH), user)
-    return case
+    return start_search(case, user)
 
 
 def publish(case: Any, user: Any, **choices: Any) -> Any:
     """Consent to publish, then mark public through the service a coordinator's page uses."""
-    if case.status in (CaseStatus.REPORTED, CaseStatus.VERIFICATION):
-        to_active_search(case, user)
-    consent(case, Purpose.PUBLISH, user)
-    publication = publication_for(case)
-    for name, value in choices.items():
-        setattr(publication, name, value)
-    return set_public(case, publication, True, actor=user)
+    return make_public(case, user, **choices)
 
 
 @pytest.fixture

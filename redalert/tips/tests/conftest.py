@@ -10,36 +10,17 @@ __all__ = ["smtp_down", "smtp_sink"]
 
 
 def grant(case: Any, purpose: str, user: Any, decision: str | None = None) -> Any:
-    from datetime import date
+    from redalert.testing import record_consent
 
-    from redalert.consent.models import ConsentMethod, ConsentRecord, Decision
-
-    return ConsentRecord.objects.create(
-        case=case,
-        purpose=purpose,
-        decision=decision or Decision.GRANTED,
-        given_by_name="Rosa Hernández Cruz",
-        given_by_relationship="mother",
-        method=ConsentMethod.VERBAL_WITNESSED,
-        witness_name="Ana Ruiz",
-        decided_on=date(2026, 3, 2),
-        recorded_by=user,
-    )
+    return record_consent(case, purpose, user, decision or "granted")
 
 
 @pytest.fixture
 def make_public(coordinator: Any) -> Any:
-    from redalert.cases.choices import CaseStatus
-    from redalert.cases.lifecycle import TransitionRequest, transition
-    from redalert.consent.models import Purpose
-    from redalert.public.services import publication_for, set_public
+    from redalert.testing import make_public as publish_case
 
     def publish(case: Any) -> Any:
-        grant(case, Purpose.OPEN_FILE, coordinator)
-        grant(case, Purpose.PUBLISH, coordinator)
-        transition(case, TransitionRequest(CaseStatus.VERIFICATION), coordinator)
-        transition(case, TransitionRequest(CaseStatus.ACTIVE_SEARCH), coordinator)
-        return set_public(case, publication_for(case), True, actor=coordinator)
+        return publish_case(case, coordinator)
 
     return publish
 

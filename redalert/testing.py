@@ -1,0 +1,57 @@
+"""Set-up helpers shared by the test suites of several apps (never imported by application code).
+
+They go through the same domain functions the application uses: consent records, the lifecycle, publishing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from redalert.cases.choices import CaseStatus
+from redalert.cases.lifecycle import TransitionRequest, transition
+from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+
+
+def record_consent(
+    case: Any,
+    purpose: str,
+    by: Any,
+    decision: str = Decision.GRANTED,
+    *,
+    on: date = date(2026, 3, 2),
+    given_by: str = "Rosa Hernández Cruz",
+) -> ConsentRecord:
+    """A verbal, witnessed decision of the missing person's mother about one purpose."""
+    return ConsentRecord.objects.create(
+        case=case,
+        purpose=purpose,
+        decision=decision,
+        given_by_name=given_by,
+        given_by_relationship="mother",
+        method=ConsentMethod.VERBAL_WITNESSED,
+        witness_name="Ana Ruiz",
+        decided_on=on,
+        recorded_by=by,
+    )
+
+
+def start_search(case: Any, by: Any) -> Any:
+    """Consent to open the file, then verification and active search, through the state machine."""
+    record_consent(case, Purpose.OPEN_FILE, by)
+    transition(case, TransitionRequest(CaseStatus.VERIFICATION), by)
+    transition(case, TransitionRequest(CaseStatus.ACTIVE_SEARCH), by)
+    return case
+
+
+def make_public(case: Any, by: Any, **publication_fields: Any) -> Any:
+    """Bring a case into active search if needed, record consent to publish and show it on the public site."""
+    from redalert.public.services import publication_for, set_public
+
+    if case.status in (CaseStatus.REPORTED, CaseStatus.VERIFICATION):
+        start_search(case, by)
+    record_consent(case, Purpose.PUBLISH, by)
+    publication = publication_for(case)
+    for name, value in publication_fields.items():
+        setattr(publication, name, value)
+    return set_public(case, publication, True, actor=by)
