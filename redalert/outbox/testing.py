@@ -41,13 +41,12 @@ class SmtpSink:
         return self.handler.messages
 
 
-@pytest.fixture
-def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
-    """A running SMTP server on 127.0.0.1; Django's SMTP backend points at it for the test."""
+@contextmanager
+def running_sink(settings: Any, handler: SinkHandler) -> Iterator[SmtpSink]:
+    """Run an aiosmtpd server on 127.0.0.1 with `handler` and point Django's SMTP backend at it."""
     from aiosmtpd.controller import Controller
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
-    handler = SinkHandler()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -61,6 +60,13 @@ def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
         yield SmtpSink(handler, port)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
+    """A running SMTP server on 127.0.0.1; Django's SMTP backend points at it for the test."""
+    with running_sink(settings, SinkHandler()) as sink:
+        yield sink
 
 
 @pytest.fixture
@@ -96,23 +102,8 @@ def message_ids(messages: list[EmailMessage]) -> list[str]:
 @pytest.fixture
 def rejecting_smtp_sink(settings: Any) -> Iterator[SmtpSink]:
     """Like smtp_sink, but recipients at REJECTED_DOMAIN are refused with 550."""
-    from aiosmtpd.controller import Controller
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    handler = RejectingSinkHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield SmtpSink(handler, port)
-    finally:
-        controller.stop()
+    with running_sink(settings, RejectingSinkHandler()) as sink:
+        yield sink
 
 
 # --- A real HTTP receiver for webhooks ----------------------------------------------------------------------------
