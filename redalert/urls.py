@@ -20,4 +20,10 @@ urlpatterns = [
     path("", include("redalert.legal.urls")),
     path("", include("redalert.care.urls")),
     path("", include("redalert.shelters.urls")),
+    path("imports/", include("redalert.imports.urls")),
+    path("statistics/", include("redalert.statistics.urls")),
+    path("data/", include("redalert.opendata.urls")),
+    path("maps/", include("redalert.maps.urls")),
+    path("prevention/", include("redalert.prevention.urls")),
+    path("", include("redalert.opendata.public_urls")),
 ]

@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "redalert.legal",
     "redalert.care",
     "redalert.shelters",
+    "redalert.imports",
+    "redalert.statistics",
+    "redalert.opendata",
+    "redalert.maps",
+    "redalert.prevention",
     "redalert.demo",
 ]
 
