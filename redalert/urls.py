@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("redalert.care.urls")),
     path("", include("redalert.shelters.urls")),
     path("imports/", include("redalert.imports.urls")),
+    path("statistics/regional/", include("redalert.statistics.regional_urls")),
     path("statistics/", include("redalert.statistics.urls")),
     path("data/", include("redalert.opendata.urls")),
     path("maps/", include("redalert.maps.urls")),
