@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from redalert.cases.models import Case
 from redalert.lib.crypto import EncryptedTextField
@@ -28,7 +29,7 @@ IMMUTABLE = "An issued alert cannot be changed or deleted."
 
 class Level(models.TextChoices):
     FEDERAL = "federal", _("Federal / national")
-    STATE = "state", _("State")
+    STATE = "state", pgettext_lazy("level of government", "State")
     MUNICIPAL = "municipal", _("Municipal")
     INTERNATIONAL = "international", _("International")
 
@@ -128,7 +129,7 @@ class AuthorityContact(models.Model):
 
 class AlertKind(models.TextChoices):
     ALERT = "alert", _("Alert")
-    UPDATE = "update", _("Update")
+    UPDATE = "update", pgettext_lazy("kind of alert (noun)", "Update")
     CANCEL = "cancel", _("Cancellation (located)")
 
 

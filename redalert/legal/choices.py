@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Authority(models.TextChoices):
@@ -29,10 +30,10 @@ class DeclineReason(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    GRANTED = "granted", _("Granted")
-    DENIED = "denied", _("Denied")
-    EXPIRED = "expired", _("Expired")
+    REQUESTED = "requested", pgettext_lazy("status of a protection measure", "Requested")
+    GRANTED = "granted", pgettext_lazy("status of a protection measure", "Granted")
+    DENIED = "denied", pgettext_lazy("status of a protection measure", "Denied")
+    EXPIRED = "expired", pgettext_lazy("status of a protection measure", "Expired")
 
 
 class AccusedOutcome(models.TextChoices):
