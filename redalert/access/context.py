@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from redalert.alerts.rules import may_manage_directory, may_view_diligence
     from redalert.care.access import may_use_consultations
     from redalert.legal.access import may_edit_rates
+    from redalert.opendata.access import may_export
+    from redalert.prevention.access import may_read_register
     from redalert.shelters.access import may_list_facilities
 
     return {
@@ -27,4 +29,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "may_edit_rates": may_edit_rates(user),
         "may_manage_alert_directory": may_manage_directory(user),
         "may_view_diligence": may_view_diligence(user),
+        "may_read_prevention": may_read_register(user),
+        "may_export_data": may_export(user),
     }
