@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from redalert.opendata.access import may_export
     from redalert.prevention.access import may_read_register
     from redalert.shelters.access import may_list_facilities
+    from redalert.statistics.access import may_see_coalition_report, may_see_statistics
 
     return {
         "may_create_case": may(user, Action.CREATE),
@@ -29,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "may_edit_rates": may_edit_rates(user),
         "may_manage_alert_directory": may_manage_directory(user),
         "may_view_diligence": may_view_diligence(user),
+        "may_see_statistics": may_see_statistics(user),
+        "may_see_regional": may_see_coalition_report(user),
         "may_read_prevention": may_read_register(user),
         "may_export_data": may_export(user),
     }
