@@ -28,6 +28,7 @@ from redalert.cases.models import (
 )
 from redalert.cases.photos import CleanPhoto
 from redalert.lib.crypto import EncryptedTextField
+from redalert.maps.facts import refresh_case_facts
 from redalert.places.models import Place
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def open_report(
             case=case, actor=actor, kind=TimelineKind.REPORTED, summary_data={"channel": data.report_channel}
         )
         audit_record(actor, AuditAction.CREATE, case, case=case, request=request, detail={"reference": case.reference})
+        refresh_case_facts(case)
     return case
 
 
@@ -152,6 +154,7 @@ def save_changes(
                 case=case, actor=actor, kind=TimelineKind.CHANGE, summary_data={"fields": sorted(all_changes)}
             )
             audit_record(actor, AuditAction.CHANGE, case, case=case, request=request, detail={"changes": all_changes})
+            refresh_case_facts(case)  # the maps count the new place, date, sex or age
     return all_changes
 
 

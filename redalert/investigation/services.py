@@ -22,6 +22,7 @@ from redalert.investigation.choices import CustodyAction, OutcomeResult
 from redalert.investigation.evidence import CheckedFile
 from redalert.investigation.matching import KeyKind, digest, keys_for
 from redalert.investigation.models import CustodyEvent, EvidenceItem, LinkedPerson, MatchKey, Outcome
+from redalert.maps.facts import refresh_case_facts
 from redalert.places.models import Place
 
 if TYPE_CHECKING:
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
 def add_record(case: Case, obj: Model, *, actor: User, request: HttpRequest | None = None) -> Model:
     """Save a new source, finding, route event… of the case and audit it (never its encrypted content)."""
     obj.case = case  # type: ignore[attr-defined]
-    return save_audited(obj, actor=actor, case=case, request=request, section="investigation", validate=False)
+    saved = save_audited(obj, actor=actor, case=case, request=request, section="investigation", validate=False)
+    refresh_case_facts(case)
+    return saved
 
 
 def add_evidence(
