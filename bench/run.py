@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["seed_demo.py", "public_site.py", "staff_search.py", "alerts.py", "yearly_report.py"]
+BENCHMARKS = ["seed_demo.py", "public_site.py", "staff_search.py", "alerts.py", "yearly_report.py", "maps.py"]
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from redalert.alerts.rules import may_manage_directory, may_view_diligence
     from redalert.care.access import may_use_consultations
     from redalert.legal.access import may_edit_rates
+    from redalert.maps.access import may_view_maps
     from redalert.opendata.access import may_export
     from redalert.prevention.access import may_read_register
     from redalert.shelters.access import may_list_facilities
@@ -32,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "may_view_diligence": may_view_diligence(user),
         "may_see_statistics": may_see_statistics(user),
         "may_see_regional": may_see_coalition_report(user),
+        "may_view_maps": may_view_maps(user),
         "may_read_prevention": may_read_register(user),
         "may_export_data": may_export(user),
     }
