@@ -71,8 +71,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query = CaseQuery()
     if form.is_valid():
         query = CaseQuery(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
-    cases = search_cases(user, query).select_related("person", "last_seen_place")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search_cases(user, query), PAGE_SIZE).get_page(request.GET.get("page"))
     if user.works_on_cases:
         audit_record(
             user,

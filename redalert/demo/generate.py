@@ -10,7 +10,8 @@ which would make 100,000 demo cases take hours. Instead the seeding as a whole i
 
 - references CODE-YYYY-NNNN are numbered per organisation and year in the order reports were received, continuing
   any existing CaseCounter, and the counters are set at the end so that later intakes continue the numbering;
-- MissingPerson.search_name is the fold of the full name and aliases (MissingPerson.save() is not called);
+- MissingPerson.search_name is the fold of the full name and aliases, and organisation_id the case's (what
+  MissingPerson.save() would set; it is not called);
 - statuses follow redalert.cases.lifecycle.TRANSITIONS, with one STATUS timeline event per step, located_on on or
   after last_seen_on, closed_on set for closed cases, status_changed_at at the last step;
 - every case past verification has a current OPEN_FILE grant; withdrawals are newer records, never changes.
@@ -1048,7 +1049,7 @@ def seed_demo(
                 ]
                 Case.objects.bulk_create([d.case for d in drafts], batch_size=batch_size)
                 for draft in drafts:
-                    out.persons.add(case_id=draft.case.pk, **draft.person)
+                    out.persons.add(case_id=draft.case.pk, organisation_id=draft.case.organisation_id, **draft.person)
                     _related_rows(ctx, draft, out)
                 _flush(out, counts, batch_size)
                 reset_queries()  # with DEBUG on, Django keeps every query's SQL: memory would grow with N
