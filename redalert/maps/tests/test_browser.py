@@ -15,7 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def logged_in(page: Any, base: str, user: Any) -> None:
     client = verified_client(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
+    page.context.add_cookies(
+        [
+            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base},
+            {"name": "django_language", "value": "en", "url": base},  # the assertions read English labels
+        ]
+    )
 
 
 def test_a_coordinator_reads_the_maps_on_a_phone(
