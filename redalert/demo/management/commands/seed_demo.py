@@ -1,22 +1,33 @@
-"""`manage.py seed_demo [--cases N] [--if-empty] [--seed S]`: synthetic organisations, users and case files."""
+"""`manage.py seed_demo [--cases N] [--if-empty] [--seed S]`: synthetic organisations, users and case files, with
+what happened in them (facts, route, outcome, legal, care, Red Alerts), prevention activities, and the map rows."""
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
+from redalert.cases.models import Case
+from redalert.demo.facts import seed_case_facts
 from redalert.demo.generate import (
     BATCH_SIZE,
     DEFAULT_CASES,
     DEFAULT_SEED,
     DEMO_PASSWORD,
+    YEARS_OF_HISTORY,
     SeedError,
     demo_organisations_exist,
     seed_demo,
 )
+from redalert.maps.facts import rebuild_map_facts
+from redalert.prevention.demo import seed_prevention
+from redalert.prevention.models import Activity
 
 
 class Command(BaseCommand):
@@ -55,20 +66,50 @@ class Command(BaseCommand):
             if verbose and (done == total or done % (options["batch_size"] * 10) == 0):
                 self.stdout.write(f"  {done:,}/{total:,} cases ({time.monotonic() - started:.0f} s)")
 
+        def facts_progress(done: int, total: int) -> None:
+            if verbose and (done == total or done % (options["batch_size"] * 10) == 0):
+                self.stdout.write(
+                    f"  facts of {done:,}/{total:,} cases past verification ({time.monotonic() - started:.0f} s)"
+                )
+
+        seed, batch_size = options["seed"], options["batch_size"]
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)  # as seed_demo: same seed, same hour, same data
+        existing = Case.objects.aggregate(last=Max("pk"))["last"] or 0
         try:
-            result = seed_demo(
-                cases=options["cases"], seed=options["seed"], batch_size=options["batch_size"], progress=progress
-            )
+            with transaction.atomic():  # all or nothing: no demo case without its facts
+                result = seed_demo(cases=options["cases"], seed=seed, batch_size=batch_size, progress=progress, now=now)
+                seeded_at = time.monotonic()
+                new_cases = Case.objects.filter(organisation__in=result.organisations, pk__gt=existing)
+                facts = seed_case_facts(
+                    random.Random(f"{seed}:facts"), new_cases, now, batch_size=batch_size, progress=facts_progress
+                )
+                facts_at = time.monotonic()
+                activities = 0
+                for org in result.organisations:
+                    if not Activity.objects.filter(organisation=org).exists():  # seeding again adds cases only
+                        rng = random.Random(f"{seed}:prevention:{org.code}")
+                        activities += len(seed_prevention(org, rng, YEARS_OF_HISTORY))
+                map_cases = rebuild_map_facts(batch_size=max(batch_size, 1000))
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
+        finished = time.monotonic()
         counts = result.counts
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data created in {time.monotonic() - started:.1f} s: {counts['cases']:,} cases, "
+                f"Demo data created in {finished - started:.1f} s: {counts['cases']:,} cases, "
                 f"{counts.get('persons', 0):,} persons, {counts.get('consents', 0):,} consent records, "
                 f"{counts.get('memberships', 0):,} team memberships, {counts.get('contacts', 0):,} family contacts, "
                 f"{counts.get('notes', 0):,} notes, {counts.get('timeline', 0):,} timeline events."
             )
+        )
+        self.stdout.write(
+            f"Case facts added in {facts_at - seeded_at:.1f} s: "
+            + ", ".join(f"{n:,} {name}" for name, n in facts.items())
+            + "."
+        )
+        self.stdout.write(
+            f"{activities:,} prevention activities; map rows of {map_cases:,} cases rebuilt "
+            f"({finished - facts_at:.1f} s)."
         )
         self.stdout.write("Organisations: " + ", ".join(f"{o.code} ({o.name})" for o in result.organisations) + ".")
         self.stdout.write(f"{len(result.users)} demo users: " + ", ".join(u.get_username() for u in result.users) + ".")
