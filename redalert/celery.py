@@ -14,10 +14,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redalert.settings.dev")
 
 app = Celery("redalert")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["redalert.outbox", "redalert.alerts"])
+app.autodiscover_tasks(["redalert.outbox", "redalert.alerts", "redalert.imports"])
 
 DELIVER_OUTBOX = "redalert.outbox.tasks.deliver_outbox"
 ESCALATE_ALERTS = "redalert.alerts.tasks.escalate_alerts"
+RUN_DUE_IMPORTS = "redalert.imports.tasks.run_due_imports"
 
 
 @app.on_after_configure.connect
@@ -29,3 +30,5 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     sender.add_periodic_task(interval, sender.signature(DELIVER_OUTBOX), name="deliver-outbox")
     escalation = float(getattr(settings, "ALERT_ESCALATION_CHECK_SECONDS", 300))
     sender.add_periodic_task(escalation, sender.signature(ESCALATE_ALERTS), name="escalate-alerts")
+    # Imports queued while the broker was down, and those whose worker died (redalert.imports.jobs).
+    sender.add_periodic_task(30.0, sender.signature(RUN_DUE_IMPORTS), name="run-due-imports")

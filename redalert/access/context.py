@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from redalert.accounts.roles import Role
     from redalert.alerts.rules import may_manage_directory, may_view_diligence
     from redalert.care.access import may_use_consultations
+    from redalert.imports.access import may_import
     from redalert.legal.access import may_edit_rates
     from redalert.maps.access import may_view_maps
     from redalert.opendata.access import may_export
@@ -35,5 +36,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "may_see_regional": may_see_coalition_report(user),
         "may_view_maps": may_view_maps(user),
         "may_read_prevention": may_read_register(user),
+        "may_import": may_import(user),
         "may_export_data": may_export(user),
     }

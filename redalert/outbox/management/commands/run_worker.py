@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection, connections
 
+from redalert.imports.jobs import run_next as run_next_import
 from redalert.outbox.delivery import deliver_due
 
 
@@ -66,6 +67,9 @@ class Command(BaseCommand):
             attempted = deliver_due(options["limit"])
             if attempted and options["verbosity"] > 0:
                 self.stdout.write(f"{attempted} message(s) attempted.")
+            imported = run_next_import()  # an import of historical cases (redalert.imports), run to its end
+            if imported is not None and options["verbosity"] > 0:
+                self.stdout.write(f"Import {imported.pk}: {imported.status}.")
             if options["once"] or stopping():
                 break
             if attempted < options["limit"]:

@@ -1,0 +1,222 @@
+"""How fast historical cases import (issue 7: "a 10,000-row file should import in reasonable time").
+
+Usage: bench/import_cases.py [--rows N] [--postgres URL]
+
+For each database (the embedded SQLite, and PostgreSQL when reachable), in a scratch database: migrate, load the
+gazetteer, create an organisation and its coordinator, write a CSV of N rows (default 10,000) with every column
+filled the way an organisation's spreadsheet would be (a mix of statuses, places given by name or by code, route,
+proceeding, two services and an expense per row), then time in a child process:
+
+1. `manage.py import_cases FILE` in the all-or-nothing mode (checks every row, then saves all in one transaction);
+2. the same file again (every row unchanged: the idempotent re-import);
+3. the file with one column changed in every row (every case updated).
+
+It prints wall time and rows per second. Timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+
+SETUP = """
+import django
+django.setup()
+from redalert.accounts.models import Organisation, User
+from redalert.imports.values import CellError, PlaceResolver
+from redalert.places.models import Place, PlaceKind
+org, _ = Organisation.objects.get_or_create(code="BENCH", defaults={"name": "Bench", "country": "MX"})
+user = User.objects.filter(username="bench").first()
+if user is None:
+    user = User.objects.create_user("bench", password="x", organisation=org)
+user.language = "en"
+user.save()
+user.set_roles({"coordinator"})
+resolver = PlaceResolver()
+for place in Place.objects.filter(kind=PlaceKind.LOCALITY, country_code="MX").order_by("-population")[:300]:
+    try:
+        if resolver.resolve(place.label) == place:  # only labels that name one place
+            print(place.code + "\\t" + place.label)
+    except CellError:
+        pass
+"""
+
+STATUSES = ["not_located", "located_alive", "located_deceased", "follow_up", "closed", "closed_located"]
+EXPLOITATION = ["SexualExploitation", "ForcedLabour", "ForcedMarriage", "Servitude", "NotKnown", ""]
+SERVICES = ["psychological", "medical", "legal_advice", "emergency_shelter", "education", "repatriation"]
+
+
+def manage(env: dict[str, str], *args: str) -> tuple[float, float, str]:
+    """Run a management command: its wall time, its CPU time (user + system: less affected by other work on a
+    shared machine, though the database server's share is not in it) and the import's summary line."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=False, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    summary = [line for line in done.stdout.splitlines() if line.startswith("Import ")]
+    return wall, cpu, summary[-1] if summary else done.stderr.strip()[-300:]
+
+
+def write_file(path: Path, places: list[tuple[str, str]], rows: int, change: bool = False) -> None:
+    rng = random.Random(7)
+    header = [
+        "case_reference",
+        "reported_on",
+        "report_channel",
+        "given_names",
+        "first_surname",
+        "sex",
+        "gender",
+        "birth_date",
+        "nationalities",
+        "indigenous",
+        "last_seen_on",
+        "last_seen_place",
+        "status",
+        "located_on",
+        "located_place",
+        "outcome",
+        "closed_on",
+        "closure_reason",
+        "type_of_exploitation",
+        "organised_crime",
+        "recruitment_places",
+        "exploitation_places",
+        "legal_representation",
+        "complaint_filed_on",
+        "consent_statistics",
+        "service_1_type",
+        "service_1_on",
+        "service_1_cost",
+        "service_1_currency",
+        "service_2_type",
+        "service_2_on",
+        "expense_1_category",
+        "expense_1_on",
+        "expense_1_amount",
+        "expense_1_currency",
+    ]
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for n in range(rows):
+            year = 2012 + n % 12
+            month, day = 1 + rng.randrange(9), 1 + rng.randrange(28)
+            place = rng.choice(places)
+            where = place[0] if rng.random() < 0.5 else place[1]
+            status = rng.choice(STATUSES)
+            located = status != "not_located" and status != "closed"
+            row = {
+                "case_reference": f"HIST-{n:06d}",
+                "reported_on": f"{year}-{month:02d}-{day:02d}",
+                "report_channel": rng.choice(["family", "public", "authority", ""]),
+                "given_names": rng.choice(["María", "Ana", "Lucía", "Rosa", "Itzel"]),
+                "first_surname": rng.choice(["López", "Pérez", "Cruz", ""]),
+                "sex": "female" if not change else "",
+                "gender": rng.choice(["Feminine", ""]),
+                "birth_date": f"{year - 15 - rng.randrange(10)}-0{1 + rng.randrange(9)}-1{rng.randrange(9)}",
+                "nationalities": rng.choice(["MX", "MX; GT", "HN", ""]),
+                "indigenous": rng.choice(["yes", "no", ""]),
+                "last_seen_on": f"{year}-{month:02d}-{max(day - 1, 1):02d}",
+                "last_seen_place": where,
+                "status": status.replace("closed_located", "closed"),
+                "located_on": f"{year + 1}-{month:02d}-{day:02d}" if located else "",
+                "located_place": rng.choice(places)[0] if located else "",
+                "outcome": ("alive" if rng.random() < 0.85 else "deceased")
+                if status in ("follow_up", "closed_located")
+                else "",
+                "closed_on": f"{year + 2}-{month:02d}-{day:02d}" if status.startswith("closed") else "",
+                "closure_reason": "Concluido" if status.startswith("closed") else "",
+                "type_of_exploitation": rng.choice(EXPLOITATION),
+                "organised_crime": rng.choice(["yes", "no", ""]),
+                "recruitment_places": rng.choice(places)[0],
+                "exploitation_places": f"{rng.choice(places)[0]}; {rng.choice(places)[0]}",
+                "legal_representation": rng.choice(["yes", "no", ""]),
+                "complaint_filed_on": f"{year}-{month:02d}-{day:02d}" if rng.random() < 0.5 else "",
+                "consent_statistics": rng.choice(["granted", "refused", ""]),
+                "service_1_type": rng.choice(SERVICES),
+                "service_1_on": f"{year}-{month:02d}-{day:02d}",
+                "service_1_cost": str(rng.randrange(0, 5000)),
+                "service_1_currency": "MXN",
+                "service_2_type": rng.choice(SERVICES),
+                "service_2_on": f"{year}-{month:02d}-{day:02d}",
+                "expense_1_category": "travel_fares",
+                "expense_1_on": f"{year}-{month:02d}-{day:02d}",
+                "expense_1_amount": f"{rng.randrange(100, 3000)}.50",
+                "expense_1_currency": "MXN",
+            }
+            writer.writerow([row[name] for name in header])
+
+
+def bench(label: str, env: dict[str, str], rows: int, scratch: Path) -> None:
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_places")
+    listing = subprocess.run(
+        [PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    places = [tuple(line.split("\t", 1)) for line in listing if "\t" in line]
+    if not places:
+        print(f"{label}: no Mexican localities in the gazetteer; skipped")
+        return
+    first = scratch / "cases.csv"
+    changed = scratch / "cases-changed.csv"
+    write_file(first, places, rows)  # type: ignore[arg-type]
+    write_file(changed, places, rows, change=True)  # type: ignore[arg-type]
+    command = ["import_cases", "--organisation", "BENCH", "--user", "bench"]
+    for what, path in (("first import", first), ("same file again", first), ("every row changed", changed)):
+        seconds, cpu, summary = manage(env, *command, str(path))
+        print(
+            f"{label:10} {what:18} {rows} rows: {seconds:7.1f} s  {rows / seconds:7.0f} rows/s  "
+            f"(CPU of the command {cpu:6.1f} s; load average {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+        print(f"{'':10} {summary}", flush=True)
+
+
+def postgres_reachable(url: str) -> bool:
+    host_port = url.split("@", 1)[-1].split("/", 1)[0]
+    host, _, port = host_port.partition(":")
+    return subprocess.call(["pg_isready", "-q", "-h", host, "-p", port or "5432"]) == 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--postgres", default=DEFAULT_PG, help="a server URL; the bench creates its own database")
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as scratch:
+        env = {**os.environ, "REDALERT_VAR_DIR": scratch, "DJANGO_SETTINGS_MODULE": "redalert.settings.dev"}
+        env.pop("DATABASE_URL", None)
+        bench("sqlite", env, args.rows, Path(scratch))
+        if args.sqlite_only:
+            return
+        if postgres_reachable(args.postgres):
+            server, _, _db = args.postgres.rpartition("/")
+            name = f"bench_import_{os.getpid()}"
+            admin = ["psql", args.postgres, "-q", "-c"]
+            subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
+            try:
+                bench("postgresql", {**env, "DATABASE_URL": f"{server}/{name}"}, args.rows, Path(scratch))
+            finally:
+                subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name}"], check=False)
+        else:
+            print(f"postgresql: not reachable at {args.postgres}, skipped")
+
+
+if __name__ == "__main__":
+    main()
