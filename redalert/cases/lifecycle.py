@@ -111,6 +111,9 @@ def transition(case: Case, req: TransitionRequest, actor: User, request: HttpReq
             from redalert.tasks.services import create_alba_checkpoints  # lazy: tasks depends on cases
 
             create_alba_checkpoints(locked, actor)
+        from redalert.public.listing import case_changed  # lazy: public depends on cases
+
+        case_changed(locked.pk)
         data = {"from": previous, "to": req.to, "on": day.isoformat(), "reason": req.reason.strip()[:300]}
         TimelineEvent.objects.create(case=locked, actor=actor, kind=TimelineKind.STATUS, summary_data=data)
         audit_record(actor, AuditAction.TRANSITION, locked, case=locked, request=request, detail=data)

@@ -73,6 +73,9 @@ class ConsentRecord(models.Model):
             CurrentConsent.objects.update_or_create(
                 case_id=self.case_id, purpose=self.purpose, defaults={"decision": self.decision, "record": self}
             )
+            from redalert.public.listing import consent_changed  # lazy: public depends on consent
+
+            consent_changed(self.case_id, self.purpose)
 
 
 class CurrentConsent(models.Model):

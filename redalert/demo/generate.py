@@ -1059,6 +1059,9 @@ def seed_demo(
         # The consent rows went in by COPY, past ConsentRecord.save(): derive the current decisions in one go.
         rebuild_current_consents(Case.objects.filter(organisation__in=orgs))
         counts["publications"] = publish_consenting_cases(orgs, rng, now)
+        from redalert.public.listing import rebuild_listing  # lazy, as in publish_consenting_cases
+
+        rebuild_listing()  # the publications went in by bulk_create, past Publication.save()
         for (org_id, year), last in references.items():
             CaseCounter.objects.update_or_create(organisation_id=org_id, year=year, defaults={"last_number": last})
         counts["users"] = sum(len(u) for u in users.values())

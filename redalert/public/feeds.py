@@ -17,27 +17,31 @@ from django.utils.translation import gettext as _
 
 from redalert.accounts.middleware import public
 from redalert.public.exposure import (
+    MISSING,
     PublicCase,
-    PublicContact,
     exposure,
     missing_cases,
-    public_contact,
+    public_contacts,
     with_public_relations,
 )
+from redalert.public.models import PublicListing
 
 FEED_SIZE = 50
 
 
 def feed_cases(limit: int = FEED_SIZE) -> list[PublicCase]:
-    """The public missing cases, newest published first; one contact-line lookup per organisation."""
-    cases = with_public_relations(missing_cases()).order_by("-publication__published_at", "-pk")[:limit]
-    contacts: dict[int, PublicContact] = {}
-    result = []
-    for case in cases:
-        if case.organisation_id not in contacts:
-            contacts[case.organisation_id] = public_contact(case.organisation)
-        result.append(exposure(case, contact=contacts[case.organisation_id]))
-    return result
+    """The public missing cases, newest published first; one contact-line lookup per organisation.
+
+    The public listing gives the order; the cases are read again through missing_cases() (consent re-checked).
+    """
+    newest = list(
+        PublicListing.objects.filter(kind=MISSING)
+        .order_by("-published_at", "-case_id")
+        .values_list("case_id", flat=True)[:limit]
+    )
+    by_id = {case.pk: case for case in with_public_relations(missing_cases()).filter(pk__in=newest)}
+    contacts = public_contacts({case.organisation_id for case in by_id.values()})
+    return [exposure(by_id[pk], contact=contacts[by_id[pk].organisation_id]) for pk in newest if pk in by_id]
 
 
 def entry_summary(case: PublicCase) -> str:

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from redalert.accounts.models import Organisation
 from redalert.cases.models import Case, Photo
+from redalert.public.compiled import run
 
 
 def new_public_id() -> str:
@@ -56,6 +59,14 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.case} ({self.public_id})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, and bring the case's public listing row and the public version up to date in the same transaction."""
+        from redalert.public.listing import sync_listing
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            sync_listing([self.case_id])
+
 
 class PublicText(models.Model):
     """An organisation's public texts in one language, edited by its public-site editors."""
@@ -81,3 +92,88 @@ class PublicText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} [{self.language}]"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; the organisation's case pages show the contact line, so their cached copies must be drawn again."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            PublicVersion.lock()
+            PublicListing.objects.filter(organisation_id=self.organisation_id).update(version=new_version())
+            PublicVersion.bump()
+
+
+class PublicListing(models.Model):
+    """One row per case that public_cases() admits now: what the public lists filter, count and sort on.
+
+    A copy kept in step by redalert.public.listing.sync_listing(), called in the same transaction as every change
+    that can show or hide a case (publication, consent to publish, status) or change what is filtered on; the
+    `rebuild_public_listing` command recomputes it from scratch. The lists never trust it alone: the cases of the
+    page shown are read again through public_cases(), so a row left behind by a missed update shows nothing.
+    """
+
+    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="public_listing")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)  # redalert.public.exposure.MISSING or LOCATED
+    published_at = models.DateTimeField(null=True)
+    name = models.CharField(max_length=400)  # the public name, folded (no aliases: they are not public)
+    country_code = models.CharField(max_length=2, blank=True)
+    state_code = models.CharField(max_length=20, blank=True)  # the first-level subdivision last seen in, if known
+    age = models.PositiveSmallIntegerField(null=True)  # only where the publication shows the age
+    last_seen_on = models.DateField()
+    # Renewed whenever anything shown of this case may have changed: cached cards and case pages are keyed by it.
+    version = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "-published_at", "-case"], name="listing_newest"),
+            models.Index(fields=["kind", "country_code", "-published_at", "-case"], name="listing_country"),
+            models.Index(fields=["kind", "state_code", "-published_at", "-case"], name="listing_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ({self.kind})"
+
+
+def new_version() -> str:
+    return secrets.token_hex(16)
+
+
+class PublicVersion(models.Model):
+    """A single row whose token changes, in the same transaction, with anything the public pages show.
+
+    Cached public pages are keyed by it: every web process reads it from the database on each request, so a change
+    committed by any process makes every cached copy unreachable at once. A random token (not a counter) never
+    repeats, even after a database restore or a rolled-back test.
+    """
+
+    ROW = 1
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def current(cls) -> str:
+        rows = run("public-version", lambda: cls.objects.filter(pk=cls.ROW).values_list("token"), [])
+        token = rows[0][0] if rows else None
+        if token is None:
+            row, _created = cls.objects.get_or_create(
+                pk=cls.ROW, defaults={"token": new_version(), "changed_at": timezone.now()}
+            )
+            token = row.token
+        return token
+
+    @classmethod
+    def lock(cls) -> None:
+        """Wait for every other transaction that is changing the public site; hold them off until commit."""
+        if not list(cls.objects.select_for_update().filter(pk=cls.ROW).values_list("pk", flat=True)):
+            cls.current()
+            list(cls.objects.select_for_update().filter(pk=cls.ROW).values_list("pk", flat=True))
+
+    @classmethod
+    def bump(cls) -> None:
+        """A new token, visible to every process when the surrounding transaction commits."""
+        token, now = new_version(), timezone.now()
+        if not cls.objects.filter(pk=cls.ROW).update(token=token, changed_at=now):
+            cls.objects.update_or_create(pk=cls.ROW, defaults={"token": token, "changed_at": now})
