@@ -187,6 +187,16 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 # The public tip form's map: empty by default, because a third-party tile server would learn where each tipster
 # looked. Set it only to a tile server the organisation runs.
 PUBLIC_MAP_TILE_URL = env_str("PUBLIC_MAP_TILE_URL", "")
+# A cache shared by every web process (Redis) keeps the public pages fast under several workers and makes the
+# public forms' rate limits count across them; without it each process keeps its own (the embedded default).
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
+        if CACHE_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 OUTBOX_USE_CELERY = env_bool("OUTBOX_USE_CELERY", False)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_BASE_SECONDS = 60
