@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from redalert.access.policy import Action, may, visible_cases
@@ -20,13 +19,13 @@ from redalert.cases.choices import CaseStatus, NoteSection
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, transition
 from redalert.investigation.choices import CustodyAction, OutcomeResult
 from redalert.investigation.evidence import CheckedFile
-from redalert.investigation.matching import KeyKind, digest, keys_for
+from redalert.investigation.matching import KeyKind, keys_for
 from redalert.investigation.models import CustodyEvent, EvidenceItem, LinkedPerson, MatchKey, Outcome
 from redalert.maps.facts import refresh_case_facts
 from redalert.places.models import Place
 
 if TYPE_CHECKING:
-    from django.db.models import Model, QuerySet
+    from django.db.models import Model
     from django.http import HttpRequest
 
     from redalert.accounts.models import User
@@ -187,18 +186,6 @@ def also_appears_in(user: User, people: list[LinkedPerson]) -> dict[int, list[Cr
         ]
         for person_id, by_case in found.items()
     }
-
-
-def cases_with_linked_words(words: list[str], organisation_id: int) -> QuerySet[Any]:
-    """Case ids where one linked person's names and aliases hold every word (whole, folded words)."""
-    digests = {digest(KeyKind.WORD, word) for word in words}
-    return (
-        MatchKey.objects.filter(organisation_id=organisation_id, kind=KeyKind.WORD, digest__in=digests)
-        .values("linked_person_id", "case_id")
-        .annotate(hits=Count("digest", distinct=True))
-        .filter(hits=len(digests))
-        .values("case_id")
-    )
 
 
 @dataclass(frozen=True)

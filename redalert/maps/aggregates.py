@@ -4,17 +4,15 @@ count the same way.
 The database does one GROUP BY per filter set: cases per gazetteer place (`counts_by_place`, an index-only scan of
 the map rows). Everything else is derived from those counts here, without touching the cases again: per state
 (`counts_by_subdivision`), per H3 cell at any resolution (`counts_by_cell`), the towns with most cases
-(`counts_by_town`). Routes are counted per pair of areas (`flows`). Public pages pass counts through
-`suppress_small_counts`.
+(`counts_by_town`). Routes are counted per pair of areas (`flows`). Public pages suppress small counts with
+`redalert.opendata.suppression`.
 
 Unknown is not zero: cases whose state is not known, or whose place has no point, are counted apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from django.db.models import Count, QuerySet
 
@@ -148,23 +146,3 @@ def area_names(codes: set[str]) -> dict[str, str]:
     for place in Place.objects.filter(code__in=codes):
         names[place.code] = place.label if "-" not in place.code else place.name
     return {code: names.get(code, code) for code in codes}
-
-
-Key = TypeVar("Key")
-
-
-def suppress_small_counts(counts: Mapping[Key, int], k: int) -> dict[Key, int | None]:
-    """Counts safe to publish: every count below k (but above 0) becomes None ("fewer than k").
-
-    If exactly one count would be hidden, the next smallest is hidden as well, so that it cannot be worked out
-    from a published total. A caller that publishes totals must round or suppress them too.
-    """
-    shown: dict[Key, int | None] = dict(counts)
-    small = [key for key, n in counts.items() if 0 < n < k]
-    if len(small) == 1:
-        others = sorted((n, str(key), key) for key, n in counts.items() if n >= k)
-        if others:
-            small.append(others[0][2])
-    for key in small:
-        shown[key] = None
-    return shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pycountry
 
-from redalert.maps.aggregates import counts_by_place, counts_by_subdivision, suppress_small_counts
+from redalert.maps.aggregates import counts_by_place, counts_by_subdivision
 from redalert.maps.boundaries import BOUNDARY_FILE, LEVELS, boundary_data, level_for_zoom
 from redalert.maps.filters import MapFilters
 from redalert.maps.models import CaseMapFact
@@ -23,12 +23,6 @@ def test_counts_by_subdivision_is_independent_of_any_view(make_case, org_a, coor
     narrowed = counts_by_subdivision(MapFilters(sex="unknown").apply(CaseMapFact.objects.all()))
     assert narrowed.areas == [] and narrowed.total == 1
     assert counts_by_subdivision(counts_by_place(CaseMapFact.objects.all())) == counts
-
-
-def test_small_counts_are_suppressed_with_a_second_cell_when_alone():
-    assert suppress_small_counts({"a": 30, "b": 12, "c": 0}, 11) == {"a": 30, "b": 12, "c": 0}
-    assert suppress_small_counts({"a": 30, "b": 12, "c": 3}, 11) == {"a": 30, "b": None, "c": None}
-    assert suppress_small_counts({"a": 30, "b": 2, "c": 3}, 11) == {"a": 30, "b": None, "c": None}
 
 
 def test_douglas_peucker_keeps_the_ends_and_the_corners():
