@@ -20,16 +20,11 @@ import argparse
 import csv
 import os
 import random
-import resource
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+from common import DEFAULT_PG, PYTHON, ROOT, manage, postgres_database, postgres_reachable
 
 SETUP = """
 import django
@@ -56,19 +51,6 @@ for place in Place.objects.filter(kind=PlaceKind.LOCALITY, country_code="MX").or
 STATUSES = ["not_located", "located_alive", "located_deceased", "follow_up", "closed", "closed_located"]
 EXPLOITATION = ["SexualExploitation", "ForcedLabour", "ForcedMarriage", "Servitude", "NotKnown", ""]
 SERVICES = ["psychological", "medical", "legal_advice", "emergency_shelter", "education", "repatriation"]
-
-
-def manage(env: dict[str, str], *args: str) -> tuple[float, float, str]:
-    """Run a management command: its wall time, its CPU time (user + system: less affected by other work on a
-    shared machine, though the database server's share is not in it) and the import's summary line."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=False, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    summary = [line for line in done.stdout.splitlines() if line.startswith("Import ")]
-    return wall, cpu, summary[-1] if summary else done.stderr.strip()[-300:]
 
 
 def write_file(path: Path, places: list[tuple[str, str]], rows: int, change: bool = False) -> None:
@@ -163,8 +145,8 @@ def write_file(path: Path, places: list[tuple[str, str]], rows: int, change: boo
 
 
 def bench(label: str, env: dict[str, str], rows: int, scratch: Path) -> None:
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_places")
+    manage(env, "migrate", "--noinput", capture=True, check=False)
+    manage(env, "load_places", capture=True, check=False)
     listing = subprocess.run(
         [PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout.splitlines()
@@ -178,19 +160,16 @@ def bench(label: str, env: dict[str, str], rows: int, scratch: Path) -> None:
     write_file(changed, places, rows, change=True)  # type: ignore[arg-type]
     command = ["import_cases", "--organisation", "BENCH", "--user", "bench"]
     for what, path in (("first import", first), ("same file again", first), ("every row changed", changed)):
-        seconds, cpu, summary = manage(env, *command, str(path))
+        # CPU time (user + system) is less affected by other work on a shared machine than wall time.
+        ran = manage(env, *command, str(path), capture=True, check=False)
+        seconds, cpu = ran.seconds, ran.cpu
+        summary = [line for line in ran.stdout.splitlines() if line.startswith("Import ")]
         print(
             f"{label:10} {what:18} {rows} rows: {seconds:7.1f} s  {rows / seconds:7.0f} rows/s  "
             f"(CPU of the command {cpu:6.1f} s; load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
-        print(f"{'':10} {summary}", flush=True)
-
-
-def postgres_reachable(url: str) -> bool:
-    host_port = url.split("@", 1)[-1].split("/", 1)[0]
-    host, _, port = host_port.partition(":")
-    return subprocess.call(["pg_isready", "-q", "-h", host, "-p", port or "5432"]) == 0
+        print(f"{'':10} {summary[-1] if summary else ran.stderr.strip()[-300:]}", flush=True)
 
 
 def main() -> None:
@@ -206,14 +185,8 @@ def main() -> None:
         if args.sqlite_only:
             return
         if postgres_reachable(args.postgres):
-            server, _, _db = args.postgres.rpartition("/")
-            name = f"bench_import_{os.getpid()}"
-            admin = ["psql", args.postgres, "-q", "-c"]
-            subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
-            try:
-                bench("postgresql", {**env, "DATABASE_URL": f"{server}/{name}"}, args.rows, Path(scratch))
-            finally:
-                subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name}"], check=False)
+            with postgres_database(args.postgres, f"bench_import_{os.getpid()}") as (url, _existed):
+                bench("postgresql", {**env, "DATABASE_URL": url}, args.rows, Path(scratch))
         else:
             print(f"postgresql: not reachable at {args.postgres}, skipped")
 

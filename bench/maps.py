@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,9 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+from common import DEFAULT_PG, PYTHON, ROOT, manage, median_p95, postgres_database, postgres_reachable
+
 LATIN_AMERICA = [
     "AG", "AR", "BB", "BO", "BR", "BS", "BZ", "CL", "CO", "CR", "CU", "DM", "DO", "EC", "GD", "GT", "GY", "HN",
     "HT", "JM", "KN", "LC", "MX", "NI", "PA", "PE", "PY", "SR", "SV", "TT", "UY", "VC", "VE",
@@ -43,12 +40,6 @@ LATIN_AMERICA = [
 ORGANISATIONS = 26
 BIG_SHARE = 0.4
 FIRST_YEAR = 2016
-
-
-def manage(env: dict[str, str], *args: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def insert_select(model: Any, values: dict[str, Any], source: str, params: list[Any] | None = None) -> int:
@@ -236,11 +227,6 @@ def populate(total: int) -> None:
     print(f"  {total:,} cases inserted in SQL in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-def summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
 def measure(total: int, repeat: int) -> None:
     import django
 
@@ -286,7 +272,7 @@ def measure(total: int, repeat: int) -> None:
 
     central_mexico = {3: "-125.0,-5.0,-55.0,40.0", 5: "-110.0,10.0,-88.0,28.0", 7: "-104.0,17.0,-98.5,21.5",
                       10: "-99.9,19.2,-99.2,19.7"}  # fmt: skip
-    filter_sets = {
+    filter_sets: dict[str, dict[str, Any]] = {
         "none": {},
         "2022": {"year_from": 2022, "year_to": 2022},
         "female 9-17": {"sex": "female", "age_group": "9-17"},
@@ -295,7 +281,7 @@ def measure(total: int, repeat: int) -> None:
     baseline_client = verified_client(coordinator)
     for _ in range(5):
         timed(baseline_client, "/healthz", {})
-    base = summary([timed(baseline_client, "/healthz", {})[0] for _ in range(max(repeat, 20))])
+    base = median_p95([timed(baseline_client, "/healthz", {})[0] for _ in range(max(repeat, 20))])
     print(f"  baseline /healthz through the same client: p50 {base[0]:.2f} ms, p95 {base[1]:.2f} ms", flush=True)
     print(f"  {'who':<12} {'layer':<13} {'zoom':>4} {'filters':<13} {'cold ms':>8} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'KB':>6} {'features':>8} {'p95/base':>8}")  # fmt: skip
@@ -316,7 +302,7 @@ def measure(total: int, repeat: int) -> None:
                     cache.clear()  # cold: the counts of this filter set are computed again in the database
                     cold, size, features = timed(client, path, params)
                     samples = [timed(client, path, params)[0] for _ in range(repeat)]
-                    p50, p95 = summary(samples)
+                    p50, p95 = median_p95(samples)
                     where = f"{who} {layer} z{zoom} {label}"
                     worst = max(worst, (p95, size, where))
                     worst_cold = max(worst_cold, (cold, where))
@@ -327,7 +313,7 @@ def measure(total: int, repeat: int) -> None:
         page_params = {"scope": scope} if scope else {}
         cache.clear()
         page_cold = timed(client, "/maps/", page_params)[0]
-        page = summary([timed(client, "/maps/", page_params)[0] for _ in range(repeat)])
+        page = median_p95([timed(client, "/maps/", page_params)[0] for _ in range(repeat)])
         print(
             f"  {who:<12} page /maps/ (tables): cold {page_cold:.0f} ms, warm p50 {page[0]:.0f} ms, "
             f"p95 {page[1]:.0f} ms",
@@ -338,12 +324,6 @@ def measure(total: int, repeat: int) -> None:
         f"{worst_cold[0]:.0f} ms; largest response: {largest[1]}, {largest[0] / 1024:.0f} KB",
         flush=True,
     )
-
-
-def postgres_reachable(url: str) -> bool:
-    host_port = url.split("@", 1)[-1].split("/", 1)[0]
-    host, _, port = host_port.partition(":")
-    return subprocess.call(["pg_isready", "-q", "-h", host, "-p", port or "5432"]) == 0
 
 
 def main() -> None:
@@ -361,44 +341,28 @@ def main() -> None:
     if not postgres_reachable(args.postgres):
         print(f"postgresql: not reachable at {args.postgres}, skipped")
         return
-    server, _, _db = args.postgres.rpartition("/")
     name = args.keep_db or f"bench_maps_{os.getpid()}"
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise SystemExit("--keep-db takes a plain database name (a-z, 0-9, _)")
-    admin = ["psql", args.postgres, "-q", "-c"]
-    exists = (
-        subprocess.run(
-            ["psql", args.postgres, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],  # noqa: S608 (checked above)
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        == "1"
-    )
-    if not exists:
-        subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-maps-") as scratch:
-            env = {
-                **os.environ,
-                "REDALERT_VAR_DIR": scratch,
-                "DJANGO_SETTINGS_MODULE": "redalert.settings.dev",
-                "DATABASE_URL": f"{server}/{name}",
-                "ALLOWED_HOSTS": "localhost",
-                "SECRET_KEY": "bench-maps-" + "x" * 40,
-                "FIELD_ENCRYPTION_KEYS": "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",
-                "MAP_TILE_URL": "",
-            }
-            manage(env, "migrate", "--noinput")
-            if not exists:
-                manage(env, "load_places")
-            else:
-                print(f"postgresql: reusing the database {name}", flush=True)
-            child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--cases", str(args.cases)]
-            subprocess.run([*child, "--repeat", str(args.repeat)], cwd=ROOT, env=env, check=True)
-    finally:
-        if not args.keep_db:
-            subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name}"], check=False)
+    with (
+        postgres_database(args.postgres, name, keep=bool(args.keep_db)) as (database_url, exists),
+        tempfile.TemporaryDirectory(prefix="bench-maps-") as scratch,
+    ):
+        env = {
+            **os.environ,
+            "REDALERT_VAR_DIR": scratch,
+            "DJANGO_SETTINGS_MODULE": "redalert.settings.dev",
+            "DATABASE_URL": database_url,
+            "ALLOWED_HOSTS": "localhost",
+            "SECRET_KEY": "bench-maps-" + "x" * 40,
+            "FIELD_ENCRYPTION_KEYS": "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",
+            "MAP_TILE_URL": "",
+        }
+        manage(env, "migrate", "--noinput")
+        if not exists:
+            manage(env, "load_places")
+        else:
+            print(f"postgresql: reusing the database {name}", flush=True)
+        child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--cases", str(args.cases)]
+        subprocess.run([*child, "--repeat", str(args.repeat)], cwd=ROOT, env=env, check=True)
 
 
 if __name__ == "__main__":

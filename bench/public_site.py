@@ -34,7 +34,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -43,9 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-SERVER = "postgres://postgres@127.0.0.1:5432"
+from common import DEFAULT_PG, PYTHON, ROOT, manage, percentile, postgres_database
 
 WRK_SCRIPT = """
 local paths = {}
@@ -199,11 +196,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    return result.stdout if capture else ""
-
-
 def redis_answers(url: str) -> bool:
     try:
         import redis
@@ -213,13 +205,6 @@ def redis_answers(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
     except redis.RedisError:
         return False
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 class Server:
@@ -339,27 +324,17 @@ def main() -> None:
         print("public_site: wrk is not installed (apt-get install wrk); skipped")
         return
     name = args.keep_db or f"bench_public_{os.getpid()}"
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise SystemExit("--keep-db takes a plain database name (a-z, 0-9, _)")
-    exists = (
-        subprocess.run(
-            ["psql", f"{SERVER}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],  # noqa: S608 (checked above)
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        == "1"
-    )
-    if not exists:
-        subprocess.run(["psql", f"{SERVER}/postgres", "-q", "-c", f"CREATE DATABASE {name}"], check=True)
     servers: list[Server] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-public-") as scratch_dir:
+    with (
+        postgres_database(DEFAULT_PG, name, keep=bool(args.keep_db)) as (database_url, exists),
+        tempfile.TemporaryDirectory(prefix="bench-public-") as scratch_dir,
+    ):
+        try:
             scratch = Path(scratch_dir)
             (scratch / "bench_settings.py").write_text(BENCH_SETTINGS)
             env = {
                 **os.environ,
-                "DATABASE_URL": f"{SERVER}/{name}",
+                "DATABASE_URL": database_url,
                 "REDALERT_VAR_DIR": scratch_dir,
                 "STATIC_ROOT": f"{scratch_dir}/static",
                 "DJANGO_SETTINGS_MODULE": "redalert.settings.production",
@@ -371,11 +346,11 @@ def main() -> None:
                 "LOG_LEVEL": "WARNING",
             }
             started = time.perf_counter()
-            manage(env, "migrate", "--noinput")
-            manage(env, "collectstatic", "--noinput")
+            manage(env, "migrate", "--noinput", capture=True)
+            manage(env, "collectstatic", "--noinput", capture=True)
             if not exists:
-                manage(env, "load_places")
-                manage(env, "seed_demo", "--cases", str(args.cases))
+                manage(env, "load_places", capture=True)
+                manage(env, "seed_demo", "--cases", str(args.cases), capture=True)
             public_now = int(
                 manage(
                     env,
@@ -384,10 +359,10 @@ def main() -> None:
                     "-c",
                     "from redalert.public.models import PublicListing; print(PublicListing.objects.count())",
                     capture=True,
-                )
+                ).stdout
             )
             if public_now != args.public:
-                manage(env, "shell", "--no-imports", "-c", PUBLISH.format(n=args.public))
+                manage(env, "shell", "--no-imports", "-c", PUBLISH.format(n=args.public), capture=True)
             mix = json.loads(
                 manage(
                     env,
@@ -396,10 +371,10 @@ def main() -> None:
                     "-c",
                     MIX.format(n_list=args.list_urls, n_case=args.case_urls),
                     capture=True,
-                )
+                ).stdout
             )
             # As autovacuum would have done on a live database: visibility map and statistics up to date.
-            subprocess.run(["psql", f"{SERVER}/{name}", "-q", "-c", "VACUUM ANALYZE"], check=True)
+            subprocess.run(["psql", database_url, "-q", "-c", "VACUUM ANALYZE"], check=True)
             print(
                 f"data: {args.cases} cases, {args.public} public, ready in {time.perf_counter() - started:.0f} s; "
                 f"{len(mix['list'])} list URLs, {len(mix['case'])} case URLs"
@@ -454,12 +429,10 @@ def main() -> None:
                     f"{r['server_p50']:10.1f} {r['server_p95']:7.1f} {r['server_p99']:7.1f}  "
                     f"{r['p95'] / base['p95']:14.1f}x {r['server_p95'] / base['server_p95']:6.1f}x  {' '.join(notes)}"
                 )
-    finally:
-        for server in servers:
-            if server.process.poll() is None:
-                server.stop()
-        if not args.keep_db:
-            subprocess.run(["psql", f"{SERVER}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=False)
+        finally:
+            for server in servers:
+                if server.process.poll() is None:
+                    server.stop()
 
 
 if __name__ == "__main__":

@@ -15,20 +15,9 @@ import argparse
 import os
 import resource
 import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def manage(env: dict[str, str], *args: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+from common import DEFAULT_PG, PYTHON, ROOT, manage, postgres_database, postgres_reachable
 
 
 def child_peak_mb() -> float:
@@ -60,7 +49,7 @@ def bench(label: str, env: dict[str, str], cases: int) -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "load_places")
     before = child_peak_mb()
-    seconds = manage(env, "seed_demo", "--cases", str(cases))
+    seconds = manage(env, "seed_demo", "--cases", str(cases)).seconds
     peak = max(child_peak_mb(), before)
     baseline = float(
         subprocess.run(
@@ -75,12 +64,6 @@ def bench(label: str, env: dict[str, str], cases: int) -> None:
     )
 
 
-def postgres_reachable(url: str) -> bool:
-    host_port = url.split("@", 1)[-1].split("/", 1)[0]
-    host, _, port = host_port.partition(":")
-    return subprocess.call(["pg_isready", "-q", "-h", host, "-p", port or "5432"]) == 0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
@@ -91,14 +74,8 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
         bench("sqlite", env, args.cases)
         if postgres_reachable(args.postgres):
-            server, _, _db = args.postgres.rpartition("/")
-            name = f"bench_seed_{os.getpid()}"
-            admin = ["psql", args.postgres, "-q", "-c"]
-            subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
-            try:
-                bench("postgresql", {**env, "DATABASE_URL": f"{server}/{name}"}, args.cases)
-            finally:
-                subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name}"], check=False)
+            with postgres_database(args.postgres, f"bench_seed_{os.getpid()}") as (url, _existed):
+                bench("postgresql", {**env, "DATABASE_URL": url}, args.cases)
         else:
             print(f"postgresql: not reachable at {args.postgres}, skipped")
 

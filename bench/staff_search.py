@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -33,16 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def manage(env: dict[str, str], *args: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
+from common import DEFAULT_PG, PYTHON, ROOT, manage, median_p95, postgres_database, postgres_reachable
 
 FIRST = ["José", "Juan", "Luis", "Carlos", "Jorge", "Miguel", "Ramiro", "Óscar", "Raúl", "Iván", "Néstor", "Efraín"]
 FIRST += ["Rosa", "Ana", "Lucía", "Sofía", "Martha", "Teresa", "Gloria", "Andrés", "Héctor", "Julián", "Tomás", "Rubén"]
@@ -59,9 +49,7 @@ KEY_COLUMNS = "linked_person_id, case_id, organisation_id, kind, digest"
 
 def summary(samples: list[float]) -> tuple[float, float, float]:
     """p50 and p95 in ms, and queries per second."""
-    ordered = sorted(samples)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    return statistics.median(ordered), p95, 1000 * len(ordered) / sum(ordered)
+    return *median_p95(samples), 1000 * len(samples) / sum(samples)
 
 
 def timed(fn: Any, items: list[Any]) -> list[float]:
@@ -95,7 +83,8 @@ def insert_linked_people(total: int, rng: random.Random) -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM investigation_linkedperson")
         next_id = cur.fetchone()[0] + 1
-        people, key_rows = [], []
+        people: list[tuple[Any, ...]] = []
+        key_rows: list[tuple[Any, ...]] = []
         for i in range(total):
             case_id, org_id = cases[rng.randrange(len(cases))]
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
@@ -145,6 +134,7 @@ def measure(linked_total: int, n_queries: int) -> None:
         cur.execute("VACUUM ANALYZE")  # as autovacuum would have done on a live database
     coordinator = User.objects.get(username="coordinadora")
     org_id = coordinator.organisation_id
+    assert org_id is not None, "the demo coordinator belongs to an organisation"
     names = list(
         MissingPerson.objects.filter(case__organisation_id=org_id).values_list(
             "given_names", "first_surname", "second_surname"
@@ -210,12 +200,6 @@ def measure(linked_total: int, n_queries: int) -> None:
     print(f"  plan for 'rosa gomez' uses indexes: {', '.join(used) or 'none'}", flush=True)
 
 
-def postgres_reachable(url: str) -> bool:
-    host_port = url.split("@", 1)[-1].split("/", 1)[0]
-    host, _, port = host_port.partition(":")
-    return subprocess.call(["pg_isready", "-q", "-h", host, "-p", port or "5432"]) == 0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
@@ -234,45 +218,29 @@ def main() -> None:
     if not postgres_reachable(args.postgres):
         print(f"postgresql: not reachable at {args.postgres}, skipped")
         return
-    server, _, _db = args.postgres.rpartition("/")
     name = args.keep_db or f"bench_search_{os.getpid()}"
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise SystemExit("--keep-db takes a plain database name (a-z, 0-9, _)")
-    admin = ["psql", args.postgres, "-q", "-c"]
-    exists = (
-        subprocess.run(
-            ["psql", args.postgres, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],  # noqa: S608 (checked above)
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        == "1"
-    )
-    if not exists:
-        subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-search-") as scratch:
-            env = {
-                **os.environ,
-                "REDALERT_VAR_DIR": scratch,
-                "DJANGO_SETTINGS_MODULE": "redalert.settings.dev",
-                "DATABASE_URL": f"{server}/{name}",
-                # Fixed keys, so that a kept database's encrypted values and match keys stay readable.
-                "SECRET_KEY": "bench-staff-search-" + "x" * 40,
-                "FIELD_ENCRYPTION_KEYS": "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",
-            }
-            manage(env, "migrate", "--noinput")
-            if not exists:
-                manage(env, "load_places")
-                seconds = manage(env, "seed_demo", "--cases", str(args.cases))
-                print(f"postgresql: seed_demo --cases {args.cases} in {seconds:.0f} s", flush=True)
-            else:
-                print(f"postgresql: reusing the database {name}", flush=True)
-            child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--linked", str(args.linked)]
-            subprocess.run([*child, "--queries", str(args.queries)], cwd=ROOT, env=env, check=True)
-    finally:
-        if not args.keep_db:
-            subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name}"], check=False)
+    with (
+        postgres_database(args.postgres, name, keep=bool(args.keep_db)) as (database_url, exists),
+        tempfile.TemporaryDirectory(prefix="bench-search-") as scratch,
+    ):
+        env = {
+            **os.environ,
+            "REDALERT_VAR_DIR": scratch,
+            "DJANGO_SETTINGS_MODULE": "redalert.settings.dev",
+            "DATABASE_URL": database_url,
+            # Fixed keys, so that a kept database's encrypted values and match keys stay readable.
+            "SECRET_KEY": "bench-staff-search-" + "x" * 40,
+            "FIELD_ENCRYPTION_KEYS": "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",
+        }
+        manage(env, "migrate", "--noinput")
+        if not exists:
+            manage(env, "load_places")
+            seconds = manage(env, "seed_demo", "--cases", str(args.cases)).seconds
+            print(f"postgresql: seed_demo --cases {args.cases} in {seconds:.0f} s", flush=True)
+        else:
+            print(f"postgresql: reusing the database {name}", flush=True)
+        child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--linked", str(args.linked)]
+        subprocess.run([*child, "--queries", str(args.queries)], cwd=ROOT, env=env, check=True)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -35,15 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def manage(env: dict[str, str], *args: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+from common import DEFAULT_PG, PYTHON, ROOT, manage, postgres_database, postgres_reachable
 
 
 def measure(runs: int) -> None:
@@ -118,12 +109,6 @@ def measure(runs: int) -> None:
         print(f"  render {name} of the largest report: {(time.perf_counter() - started) * 1000:.0f} ms, {size:,} bytes")
 
 
-def postgres_reachable(url: str) -> bool:
-    host_port = url.split("@", 1)[-1].split("/", 1)[0]
-    host, _, port = host_port.partition(":")
-    return subprocess.call(["pg_isready", "-q", "-h", host, "-p", port or "5432"]) == 0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
@@ -141,45 +126,29 @@ def main() -> None:
     if not postgres_reachable(args.postgres):
         print(f"postgresql: not reachable at {args.postgres}, skipped")
         return
-    server, _, _db = args.postgres.rpartition("/")
     name = args.keep_db or f"bench_stats_{os.getpid()}"
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise SystemExit("--keep-db takes a plain database name (a-z, 0-9, _)")
-    admin = ["psql", args.postgres, "-q", "-c"]
-    exists = (
-        subprocess.run(
-            ["psql", args.postgres, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],  # noqa: S608 (checked above)
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        == "1"
-    )
-    if not exists:
-        subprocess.run([*admin, f"CREATE DATABASE {name}"], check=True)
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-stats-") as scratch:
-            env = {
-                **os.environ,
-                "REDALERT_VAR_DIR": scratch,
-                "DJANGO_SETTINGS_MODULE": "redalert.settings.dev",
-                "DATABASE_URL": f"{server}/{name}",
-                # Fixed keys, so that a kept database's encrypted values stay readable.
-                "SECRET_KEY": "bench-yearly-report-" + "x" * 40,
-                "FIELD_ENCRYPTION_KEYS": "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",
-            }
-            manage(env, "migrate", "--noinput")
-            if not exists:
-                manage(env, "load_places")
-                seconds = manage(env, "seed_demo", "--cases", str(args.cases))
-                print(f"postgresql: seed_demo --cases {args.cases} in {seconds:.0f} s", flush=True)
-            else:
-                print(f"postgresql: reusing the database {name}", flush=True)
-            child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--runs", str(args.runs)]
-            subprocess.run(child, cwd=ROOT, env=env, check=True)
-    finally:
-        if not args.keep_db:
-            subprocess.run([*admin, f"DROP DATABASE IF EXISTS {name}"], check=False)
+    with (
+        postgres_database(args.postgres, name, keep=bool(args.keep_db)) as (database_url, exists),
+        tempfile.TemporaryDirectory(prefix="bench-stats-") as scratch,
+    ):
+        env = {
+            **os.environ,
+            "REDALERT_VAR_DIR": scratch,
+            "DJANGO_SETTINGS_MODULE": "redalert.settings.dev",
+            "DATABASE_URL": database_url,
+            # Fixed keys, so that a kept database's encrypted values stay readable.
+            "SECRET_KEY": "bench-yearly-report-" + "x" * 40,
+            "FIELD_ENCRYPTION_KEYS": "9gEt3JqM3iHh0gAN7sW8RFNm5Yx1V8m1o4Y9Jk3Wq0s=",
+        }
+        manage(env, "migrate", "--noinput")
+        if not exists:
+            manage(env, "load_places")
+            seconds = manage(env, "seed_demo", "--cases", str(args.cases)).seconds
+            print(f"postgresql: seed_demo --cases {args.cases} in {seconds:.0f} s", flush=True)
+        else:
+            print(f"postgresql: reusing the database {name}", flush=True)
+        child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--runs", str(args.runs)]
+        subprocess.run(child, cwd=ROOT, env=env, check=True)
 
 
 if __name__ == "__main__":
