@@ -13,13 +13,13 @@ from PIL import Image
 from redalert.consent.models import Decision, Purpose
 from redalert.public import images
 from redalert.public.services import set_public
-from redalert.public.tests.test_pages import consent, jpeg_with_gps, photo_of_case, publish  # noqa: F401
+from redalert.public.tests.conftest import consent, jpeg_with_gps, publish
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def with_photo(make_case: Any, org_a: Any, coordinator: Any, photo_of_case: Any) -> Any:  # noqa: F811
+def with_photo(make_case: Any, org_a: Any, coordinator: Any, photo_of_case: Any) -> Any:
     case = make_case(org_a, coordinator)
     photo = photo_of_case(case, jpeg_with_gps((1200, 1600)))
     publish(case, coordinator, photo=photo)
@@ -71,7 +71,7 @@ def test_variants_are_cached_privately_and_never_in_static_folders(client, with_
     assert static_root not in cached.resolve().parents
 
 
-def test_only_the_chosen_photo_is_served(client, with_photo, photo_of_case):  # noqa: F811
+def test_only_the_chosen_photo_is_served(client, with_photo, photo_of_case):
     other = photo_of_case(with_photo, jpeg_with_gps(colour="orange"))
     publication = with_photo.publication
     publication.photo = None

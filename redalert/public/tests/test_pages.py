@@ -4,90 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone
-from PIL import Image
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
-from redalert.cases.models import FamilyContact
-from redalert.cases.photos import clean_photo
-from redalert.cases.services import add_photo
 from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
 from redalert.consent.services import record_decision
 from redalert.public.models import PublicText
 from redalert.public.services import publication_for, set_public
-from redalert.testing import make_public, record_consent, start_search
+from redalert.public.tests.conftest import consent, public_id, publish, to_active_search
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def consent(case: Any, purpose: str, user: Any, decision: str = Decision.GRANTED) -> ConsentRecord:
-    return record_consent(case, purpose, user, decision)
-
-
-def to_active_search(case: Any, user: Any) -> Any:
-    return start_search(case, user)
-
-
-def publish(case: Any, user: Any, **choices: Any) -> Any:
-    """Consent to publish, then mark public through the service a coordinator's page uses."""
-    return make_public(case, user, **choices)
-
-
-@pytest.fixture
-def published(make_case: Any, org_a: Any, coordinator: Any) -> Any:
-    """A case of organisation A in active search, published with its details."""
-    case = make_case(
-        org_a,
-        coordinator,
-        physical_description="Complexión delgada, cabello largo castaño.",
-        distinguishing_marks="Lunar en la mejilla izquierda.",
-        clothing="Uniforme escolar azul.",
-        last_seen_latitude="20.5931",
-        last_seen_longitude="-100.3920",
-    )
-    FamilyContact.objects.create(
-        case=case,
-        name="Rosa Hernández Cruz",
-        relationship="mother",
-        phone="+524429876543",
-        address="Avenida Zaragoza 45, Colonia Centro",
-    )
-    publish(case, coordinator, public_summary="Ayúdanos a encontrarla.")
-    return case
-
-
-def jpeg_with_gps(size: tuple[int, int] = (600, 800), colour: str = "teal") -> bytes:
-    """A JPEG carrying EXIF with a camera model and a GPS position (Querétaro), as a phone would write it."""
-    image = Image.new("RGB", size, colour)
-    exif = Image.Exif()
-    exif[0x0110] = "PhoneCam 3000"  # Model
-    exif[0x8825] = {1: "N", 2: (20.0, 35.0, 35.0), 3: "W", 4: (100.0, 23.0, 31.0)}  # GPSInfo
-    out = BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-@pytest.fixture
-def photo_of_case() -> Any:
-    """Add a photo to a case the way the staff upload does (cleaned, then stored)."""
-
-    def add(case: Any, data: bytes | None = None) -> Any:
-        data = data or jpeg_with_gps()
-        cleaned = clean_photo(BytesIO(data), len(data))
-        return add_photo(case, cleaned, caption="", actor=case.created_by)
-
-    return add
-
-
-def public_id(case: Any) -> str:
-    return case.publication.public_id
 
 
 # Consent gating ---------------------------------------------------------------------------------------------------
@@ -433,41 +365,3 @@ def test_about_shows_public_texts_in_the_current_language_with_spanish_fallback(
     assert "We search." in html and "Buscamos." not in html
     assert "Colectivo en Guatemala." in html and "Zona 1" in html
     assert "800 111" in html
-
-
-# In a real browser, on a phone -------------------------------------------------------------------------------------
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_phone_screens_of_the_list_and_the_case_page(
-    live_server, phone_page, screenshot, make_case, org_a, coordinator, photo_of_case, places
-):
-    PublicText.objects.create(
-        organisation=org_a, language="es", contact_line="Escríbenos: contacto@example.org", hotline="800 123 4567"
-    )
-    first = make_case(
-        org_a, coordinator, clothing="Uniforme escolar azul, tenis blancos.", physical_description="Cabello largo."
-    )
-    publish(first, coordinator, photo=photo_of_case(first), public_summary="Ayúdanos a encontrarla.")
-    second = make_case(
-        org_a, coordinator, given_names="Ana Lucía", first_surname="Núñez", last_seen_place=places["tlax_city"]
-    )
-    publish(second, coordinator)
-    page = phone_page
-    page.goto(f"{live_server.url}/")
-    assert page.locator("html").get_attribute("lang") == "es"
-    page.get_by_role("link", name="María Fernanda López Hernández").wait_for()
-    screenshot(page, "public-list-es-phone")
-    # Filters work without JavaScript: a plain GET form.
-    page.locator("summary").click()
-    page.locator("#id_q").fill("Maria Lopez")
-    page.locator(".filter-form button[type=submit]").click()
-    page.wait_for_url("**/?q=Maria+Lopez*")
-    assert page.locator(".card").count() == 1
-    page.get_by_role("link", name="María Fernanda López Hernández").click()
-    page.wait_for_url(f"**/se-busca/{public_id(first)}/")
-    assert page.locator("meta[property='og:title']").get_attribute("content").endswith("María Fernanda López Hernández")
-    screenshot(page, "public-case-es-phone")
-    # Nothing overflows the narrow screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -10,13 +10,13 @@ from redalert.cases.choices import CaseStatus
 from redalert.consent.models import Decision, Purpose
 from redalert.public.exposure import public_cases
 from redalert.public.models import Publication, PublicText
-from redalert.public.tests.test_pages import consent, photo_of_case, to_active_search  # noqa: F401
+from redalert.public.tests.conftest import consent, to_active_search
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
-def ready(make_case: Any, org_a: Any, coordinator: Any, photo_of_case: Any) -> Any:  # noqa: F811
+def ready(make_case: Any, org_a: Any, coordinator: Any, photo_of_case: Any) -> Any:
     """A case in active search with a photo and consent to publish, not yet public."""
     case = to_active_search(make_case(org_a, coordinator), coordinator)
     photo_of_case(case)
@@ -99,7 +99,7 @@ def test_coordinator_removes_a_case_from_the_public_site(client_for, coordinator
     assert client.get(f"/se-busca/{public_id}/").status_code == 404
 
 
-def test_a_photo_of_another_case_cannot_be_chosen(client_for, coordinator, ready, make_case, org_a, photo_of_case):  # noqa: F811
+def test_a_photo_of_another_case_cannot_be_chosen(client_for, coordinator, ready, make_case, org_a, photo_of_case):
     other = make_case(org_a, coordinator)
     foreign = photo_of_case(other)
     client = client_for(coordinator)

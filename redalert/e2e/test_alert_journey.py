@@ -4,6 +4,7 @@ personal link without an account and acknowledges, and the case shows who acknow
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -11,6 +12,13 @@ from redalert.alerts.models import Acknowledgement, Alert, Recipient
 from redalert.alerts.services import ack_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """As in the alerts' own tests: service-level messages in English (the UI default stays Spanish)."""
+    with translation.override("en"):
+        yield
 
 
 def test_issue_and_acknowledge_a_red_alert(

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from redalert.opendata.tests.test_public_stats import Cases
-from redalert.opendata.tests.test_public_stats import cases as cases  # the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
