@@ -12,15 +12,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not user.organisation_id:
         return {}
     from redalert.accounts.roles import Role
-    from redalert.alerts.rules import may_manage_directory, may_view_diligence
-    from redalert.care.access import may_use_consultations
-    from redalert.imports.access import may_import
-    from redalert.legal.access import may_edit_rates
-    from redalert.maps.access import may_view_maps
-    from redalert.opendata.access import may_export
-    from redalert.prevention.access import may_read_register
-    from redalert.shelters.access import may_list_facilities
-    from redalert.statistics.access import may_see_coalition_report, may_see_statistics
+    from redalert.alerts.permissions import may_manage_directory, may_view_diligence
+    from redalert.care.permissions import may_use_consultations
+    from redalert.imports.permissions import may_import
+    from redalert.legal.permissions import may_edit_rates
+    from redalert.maps.permissions import may_view_maps
+    from redalert.opendata.permissions import may_export
+    from redalert.prevention.permissions import may_read_register
+    from redalert.shelters.permissions import may_list_facilities
+    from redalert.statistics.permissions import may_see_coalition_report, may_see_statistics
 
     return {
         "may_create_case": may(user, Action.CREATE),

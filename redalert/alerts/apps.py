@@ -9,6 +9,6 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from redalert.alerts.rules import register_gates
+        from redalert.alerts.permissions import register_gates
 
         register_gates()

@@ -38,7 +38,7 @@ from redalert.alerts.models import (
     Level,
     Recipient,
 )
-from redalert.alerts.rules import alert_view, consent_gate, may_alert_authorities
+from redalert.alerts.permissions import alert_view, consent_gate, may_alert_authorities
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.choices import CaseStatus

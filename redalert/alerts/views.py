@@ -18,7 +18,7 @@ from redalert.accounts.middleware import public
 from redalert.alerts.diligence import diligence
 from redalert.alerts.forms import AckForm, AuthorityForm, ContactForm, IssueForm
 from redalert.alerts.models import Alert, AlertKind, Authority, AuthorityContact
-from redalert.alerts.rules import (
+from redalert.alerts.permissions import (
     may_alert_authorities,
     may_issue_alert,
     may_manage_directory,

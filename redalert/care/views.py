@@ -1,6 +1,6 @@
 """Care pages: a case's services, humanitarian expenses, support plan and referrals; survivors' consultations.
 
-Thin: who may see what is in redalert.care.access, the rules in redalert.care.services.
+Thin: who may see what is in redalert.care.permissions, the rules in redalert.care.services.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from redalert.access.policy import case_for
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
-from redalert.care import access, services
+from redalert.care import permissions, services
 from redalert.care.choices import HEALTH_SERVICE_TYPES, ServiceType
 from redalert.care.forms import (
     ConsultationForm,
@@ -47,19 +47,19 @@ def _user(request: HttpRequest) -> User:
 
 def _care_case(user: User, pk: int) -> Case:
     case = case_for(user, pk)
-    if not (access.may_see_care(user, case) or access.may_see_health(user, case)):
+    if not (permissions.may_see_care(user, case) or permissions.may_see_health(user, case)):
         raise Http404("No such case.")
     return case
 
 
 def _service_types(user: User, case: Case) -> list[tuple[str, Any]]:
-    return [(t.value, t.label) for t in ServiceType if access.may_see_service_type(user, case, t)]
+    return [(t.value, t.label) for t in ServiceType if permissions.may_see_service_type(user, case, t)]
 
 
 def _forms(user: User, case: Case, bound: dict[str, forms.BaseForm]) -> dict[str, forms.BaseForm | None]:
     today = timezone.localdate()
     partners = services.partner_directory(case.organisation)
-    care = access.may_see_care(user, case)
+    care = permissions.may_see_care(user, case)
     result: dict[str, forms.BaseForm | None] = {
         "service_form": bound.get("service")
         or ServiceForm(partners=partners, service_types=_service_types(user, case), initial={"given_on": today}),
@@ -68,7 +68,7 @@ def _forms(user: User, case: Case, bound: dict[str, forms.BaseForm]) -> dict[str
         else None,
         "objective_form": (bound.get("objective") or ObjectiveForm()) if care else None,
         "referral_form": (bound.get("referral") or ReferralForm(partners=partners, initial={"referred_on": today}))
-        if access.may_refer(user, case)
+        if permissions.may_refer(user, case)
         else None,
     }
     return result
@@ -76,9 +76,9 @@ def _forms(user: User, case: Case, bound: dict[str, forms.BaseForm]) -> dict[str
 
 def _page(request: HttpRequest, case: Case, *, status: int = 200, **bound: forms.BaseForm) -> HttpResponse:
     user = _user(request)
-    care = access.may_see_care(user, case)
-    health = access.may_see_health(user, case)
-    visible_types = [t for t in ServiceType if access.may_see_service_type(user, case, t)]
+    care = permissions.may_see_care(user, case)
+    health = permissions.may_see_health(user, case)
+    visible_types = [t for t in ServiceType if permissions.may_see_service_type(user, case, t)]
     context: dict[str, Any] = {
         "case": case,
         "care": care,
@@ -98,7 +98,7 @@ def _page(request: HttpRequest, case: Case, *, status: int = 200, **bound: forms
                 "referrals": Referral.objects.filter(case=case).select_related("partner"),
                 "holder": services.current_holder(case),
                 "referral_consent": may_use(case, Purpose.REFERRAL),
-                "may_refer": access.may_refer(user, case),
+                "may_refer": permissions.may_refer(user, case),
                 "status_form": ReferralStatusForm(initial={"on": timezone.localdate()}),
             }
         )
@@ -108,7 +108,7 @@ def _page(request: HttpRequest, case: Case, *, status: int = 200, **bound: forms
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _care_case(user, pk)
-    section = NoteSection.HEALTH if access.may_see_health(user, case) else NoteSection.GENERAL
+    section = NoteSection.HEALTH if permissions.may_see_health(user, case) else NoteSection.GENERAL
     record_view(case, actor=user, request=request, section=section, what="care")
     return _page(request, case)
 
@@ -135,7 +135,7 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, service=form)
     service: Service = form.save(commit=False)
-    if not access.may_see_service_type(user, case, service.service_type):
+    if not permissions.may_see_service_type(user, case, service.service_type):
         raise Http404("No such case.")
     service.case = case
     service.recorded_by = user
@@ -151,7 +151,7 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _care_only(user: User, pk: int) -> Case:
     case = case_for(user, pk)
-    if not access.may_see_care(user, case):
+    if not permissions.may_see_care(user, case):
         raise Http404("No such case.")
     return case
 
@@ -233,7 +233,7 @@ def _flat(form: forms.BaseForm) -> str:
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = case_for(user, pk)
-    if not access.may_refer(user, case):
+    if not permissions.may_refer(user, case):
         raise Http404("No such case.")
     form = ReferralForm(request.POST, partners=services.partner_directory(case.organisation))
     if not form.is_valid():
@@ -259,7 +259,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_status(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
     user = _user(request)
     case = case_for(user, pk)
-    if not access.may_refer(user, case):
+    if not permissions.may_refer(user, case):
         raise Http404("No such case.")
     referral = get_object_or_404(Referral, pk=referral_id, case=case)
     form = ReferralStatusForm(request.POST)
@@ -281,7 +281,7 @@ def referral_status(request: HttpRequest, pk: int, referral_id: int) -> HttpResp
 
 def _consultation_user(request: HttpRequest) -> User:
     user = _user(request)
-    if not access.may_use_consultations(user):
+    if not permissions.may_use_consultations(user):
         raise Http404
     return user
 

@@ -43,7 +43,7 @@ PAGE_SIZE = 50
 
 def case_nav_context(user: User, case: Any) -> dict[str, Any]:
     """What the case header (tabs) may offer this user."""
-    from redalert.care import access as care_access
+    from redalert.care import permissions as care_permissions
 
     sections = visible_sections(user, case)
     return {
@@ -51,7 +51,7 @@ def case_nav_context(user: User, case: Any) -> dict[str, Any]:
         "may_manage_team": may(user, Action.MANAGE_TEAM, case),
         "may_view_audit": may(user, Action.VIEW_AUDIT, case),
         "may_triage_tips": may(user, Action.TRIAGE_TIPS, case),
-        "may_see_care": care_access.may_see_care(user, case) and NoteSection.HEALTH not in sections,
+        "may_see_care": care_permissions.may_see_care(user, case) and NoteSection.HEALTH not in sections,
         "may_record_outcome": may(user, Action.CHANGE_STATUS, case)
         and case.status in (CaseStatus.ACTIVE_SEARCH, CaseStatus.LOCATED_ALIVE, CaseStatus.LOCATED_DECEASED),
         "may_publish": may(user, Action.PUBLISH, case),

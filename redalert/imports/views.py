@@ -1,6 +1,6 @@
 """Import pages: upload, the job's progress and report, the rejected rows and the sample file.
 
-Thin: who may import is redalert.imports.access; the checks and the writing are in rows, writing and jobs.
+Thin: who may import is redalert.imports.permissions; the checks and the writing are in rows, writing and jobs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
-from redalert.imports import access
+from redalert.imports import permissions
 from redalert.imports.columns import COLUMNS
 from redalert.imports.forms import UploadForm
 from redalert.imports.jobs import create_job, rejects_file
@@ -38,7 +38,7 @@ def _user(request: HttpRequest) -> User:
 
 def _importer(request: HttpRequest) -> User:
     user = _user(request)
-    if not access.may_import(user) or user.organisation is None:
+    if not permissions.may_import(user) or user.organisation is None:
         raise Http404("No such page.")
     return user
 
@@ -57,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The file was received. The import runs in the background; this page follows it."))
         return redirect("imports:job", pk=job.pk)
-    jobs = access.jobs_for(user).select_related("created_by")[:50]
+    jobs = permissions.jobs_for(user).select_related("created_by")[:50]
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -70,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; once it has finished, its report (problems with their values, the cases it wrote)."""
     user = _importer(request)
-    job = access.job_for(user, pk)
+    job = permissions.job_for(user, pk)
     context: dict[str, Any] = {"job": job, "rows": [], "cases": [], "page": None, "may_download_rejects": False}
     if job.finished:
         problems = ImportProblem.objects.filter(job=job).order_by("line", "id")
@@ -95,7 +95,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """What the progress bar shows; polled by imports/progress.js."""
-    job = access.job_for(_importer(request), pk)
+    job = permissions.job_for(_importer(request), pk)
     return JsonResponse(
         {
             "status": job.status,
@@ -113,7 +113,7 @@ def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
 def job_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     """The rejected rows with their problems, in the format of the upload."""
     user = _importer(request)
-    job = access.job_for(user, pk)
+    job = permissions.job_for(user, pk)
     built = rejects_file(job) if job.finished else None
     if built is None:
         raise Http404("No rejected rows.")
@@ -134,7 +134,7 @@ def job_rejects(request: HttpRequest, pk: int) -> HttpResponse:
 def job_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Every problem as a CSV: line, column, value, reason (in the reader's language)."""
     user = _importer(request)
-    job = access.job_for(user, pk)
+    job = permissions.job_for(user, pk)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_("line"), _("column"), _("value"), _("reason")])
@@ -157,7 +157,7 @@ def job_report(request: HttpRequest, pk: int) -> HttpResponse:
 def job_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase a finished job's file and report; the cases it imported stay."""
     user = _importer(request)
-    job = access.job_for(user, pk)
+    job = permissions.job_for(user, pk)
     if not job.finished:
         messages.error(request, _("An import cannot be deleted while it runs."))
         return redirect("imports:job", pk=job.pk)

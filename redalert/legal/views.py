@@ -1,5 +1,5 @@
 """Legal pages: a case's proceedings (complaint to reparations), reparation estimates, the lawyer's own page and
-the reparation rate table. Thin: who may do what is in redalert.legal.access, the rules in redalert.legal.services.
+the reparation rate table. Thin: who may do what is in redalert.legal.permissions, the rules in redalert.legal.services.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case
 from redalert.cases.services import record_view
 from redalert.cases.views import case_nav_context
-from redalert.legal import access, services
+from redalert.legal import permissions, services
 from redalert.legal.forms import (
     AccusedForm,
     EstimateForm,
@@ -74,9 +74,9 @@ def _lawyers(case: Case) -> QuerySet[User]:
 
 def case_page(request: HttpRequest, pk: int, *, bound: dict[str, forms.BaseForm] | None = None) -> HttpResponse:
     user = _user(request)
-    case = access.legal_case_for(user, pk)
+    case = permissions.legal_case_for(user, pk)
     bound = bound or {}
-    may_record = access.may_record_legal(user, case)
+    may_record = permissions.may_record_legal(user, case)
     consent = services.may_represent(case)
     if not bound:
         record_view(case, actor=user, request=request, section=NoteSection.LEGAL)
@@ -107,7 +107,7 @@ def _refused(request: HttpRequest, exc: Exception, url: str) -> HttpResponse:
 @require_POST
 def proceeding_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    case = access.legal_case_for(user, pk, record=True)
+    case = permissions.legal_case_for(user, pk, record=True)
     form = ProceedingForm(request.POST, lawyers=_lawyers(case))
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
@@ -134,13 +134,13 @@ def proceeding_detail(
     request: HttpRequest, pk: int, proceeding_id: int, *, bound: dict[str, forms.BaseForm] | None = None
 ) -> HttpResponse:
     user = _user(request)
-    case = access.legal_case_for(user, pk)
+    case = permissions.legal_case_for(user, pk)
     proceeding = get_object_or_404(Proceeding.objects.select_related("lawyer"), pk=proceeding_id, case=case)
     bound = bound or {}
     if not bound:
         record_view(case, actor=user, request=request, section=NoteSection.LEGAL, what=f"proceeding {proceeding.pk}")
     consent = services.may_represent(case)
-    may_record = access.may_record_legal(user, case) and bool(consent)
+    may_record = permissions.may_record_legal(user, case) and bool(consent)
     reparations = list(Reparation.objects.filter(proceeding=proceeding).prefetch_related("payments"))
     context: dict[str, Any] = {
         "case": case,
@@ -168,7 +168,7 @@ def proceeding_detail(
 
 
 def _proceeding_for_recording(user: User, pk: int, proceeding_id: int) -> tuple[Case, Proceeding]:
-    case = access.legal_case_for(user, pk, record=True)
+    case = permissions.legal_case_for(user, pk, record=True)
     return case, get_object_or_404(Proceeding, pk=proceeding_id, case=case)
 
 
@@ -262,7 +262,7 @@ def record_edit(request: HttpRequest, pk: int, proceeding_id: int, kind: str, ob
 @require_POST
 def estimate_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    case = access.legal_case_for(user, pk, record=True)
+    case = permissions.legal_case_for(user, pk, record=True)
     form = EstimateForm(request.POST)
     url = reverse("legal:case", args=[case.pk])
     if not form.is_valid():
@@ -290,7 +290,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if not user.works_on_cases or not user.has_role(Role.LAWYER, Role.COORDINATOR):
         raise Http404
     team_cases = visible_cases(user).filter(memberships__user=user).select_related("person")
-    cases = [c for c in team_cases if access.may_see_legal(user, c)]
+    cases = [c for c in team_cases if permissions.may_see_legal(user, c)]
     proceedings = (
         Proceeding.objects.filter(case__in=cases).select_related("case", "case__person", "lawyer").order_by("case")
     )
@@ -321,7 +321,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def rates(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    editor = access.may_edit_rates(user)
+    editor = permissions.may_edit_rates(user)
     if not editor and not user.has_role(Role.LAWYER, Role.COORDINATOR):
         raise Http404
     return render(request, "legal/rates.html", {"rates": ReparationRate.objects.all(), "may_edit": editor})
@@ -329,7 +329,7 @@ def rates(request: HttpRequest) -> HttpResponse:
 
 def rate_edit(request: HttpRequest, rate_id: int | None = None) -> HttpResponse:
     user = _user(request)
-    if not access.may_edit_rates(user):
+    if not permissions.may_edit_rates(user):
         raise Http404
     instance = get_object_or_404(ReparationRate, pk=rate_id) if rate_id else None
     form = RateForm(request.POST or None, instance=instance)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from redalert.cases.choices import Sex
 from redalert.investigation.choices import NOT_KNOWN, TypeOfExploitation
-from redalert.maps.access import SCOPE_LABELS, Scope
 from redalert.maps.boundaries import BBox
 from redalert.maps.filters import AGE_GROUPS, AGE_UNKNOWN, EXPLOITATION_NOT_RECORDED, MapFilters
+from redalert.maps.permissions import SCOPE_LABELS, Scope
 
 
 class MapFilterForm(forms.Form):

@@ -1,6 +1,6 @@
 """The maps page (filters, Leaflet map, and the same figures as tables) and its three GeoJSON layers.
 
-Who sees what is decided in redalert.maps.access; what is counted in redalert.maps.aggregates; the GeoJSON in
+Who sees what is decided in redalert.maps.permissions; what is counted in redalert.maps.aggregates; the GeoJSON in
 redalert.maps.layers. Every page and layer request is audited (what was asked for, never a case).
 
 The counts of a filter set are computed once and cached under the version of the map rows (MapState.version,
@@ -27,7 +27,10 @@ from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.maps import aggregates, layers
-from redalert.maps.access import (
+from redalert.maps.facts import sync
+from redalert.maps.filters import MapFilters
+from redalert.maps.forms import LayerViewForm, MapFilterForm
+from redalert.maps.permissions import (
     Scope,
     facts_in_scope,
     may_drill_down,
@@ -36,9 +39,6 @@ from redalert.maps.access import (
     scope_key,
     scopes_for,
 )
-from redalert.maps.facts import sync
-from redalert.maps.filters import MapFilters
-from redalert.maps.forms import LayerViewForm, MapFilterForm
 
 GEOJSON = "application/geo+json"
 TABLE_ROWS = 30

@@ -17,7 +17,7 @@ from redalert.accounts.models import Organisation
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case
-from redalert.opendata import access, htcds
+from redalert.opendata import htcds, permissions
 from redalert.opendata.config import max_suppressed_share, publication_k
 from redalert.opendata.ctdc import OpenDataFile, build_open_data
 
@@ -34,12 +34,12 @@ class Download:
 
 def htcds_export(user: Any, *, fmt: str, with_identifiers: bool, request: HttpRequest | None = None) -> Download:
     """The HTCDS export of the user's organisation, audited. Identifiers need the coordinator role (else 404)."""
-    access.require_export(user)
-    if with_identifiers and not access.may_export_identifiers(user):
+    permissions.require_export(user)
+    if with_identifiers and not permissions.may_export_identifiers(user):
         raise Http404("No such page.")
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format: {fmt}")
-    plan = htcds.plan_export(access.exportable_cases(user), with_identifiers=with_identifiers)
+    plan = htcds.plan_export(permissions.exportable_cases(user), with_identifiers=with_identifiers)
     detail: dict[str, Any] = {
         "export": "htcds",
         "format": fmt,

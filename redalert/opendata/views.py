@@ -1,4 +1,4 @@
-"""Staff pages of data sharing: the HTCDS export and the open-data file. Thin: rules live in access, exports,
+"""Staff pages of data sharing: the HTCDS export and the open-data file. Thin: rules live in permissions, exports,
 htcds, ctdc and kanon."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from redalert.accounts.models import User
 from redalert.audit.models import AuditAction
 from redalert.consent.models import Purpose
 from redalert.consent.rules import cases_consenting_to
-from redalert.opendata import access, exports
+from redalert.opendata import exports, permissions
 from redalert.opendata.ctdc import COLUMNS_OF, CTDC_COLUMNS, HIERARCHIES
 from redalert.opendata.forms import HtcdsExportForm
 from redalert.opendata.sources import shareable_cases
@@ -36,15 +36,15 @@ def _user(request: HttpRequest) -> User:
 
 def _index(request: HttpRequest, form: HtcdsExportForm, *, status: int = 200) -> HttpResponse:
     user = _user(request)
-    cases = access.exportable_cases(user)
+    cases = permissions.exportable_cases(user)
     shareable = shareable_cases(cases)
     context = {
         "form": form,
         "cases": cases.count(),
         "shareable": shareable.count(),
-        "may_export_identifiers": access.may_export_identifiers(user),
+        "may_export_identifiers": permissions.may_export_identifiers(user),
         "identifiable": cases_consenting_to(shareable, Purpose.REFERRAL).count()
-        if access.may_export_identifiers(user)
+        if permissions.may_export_identifiers(user)
         else None,
     }
     return render(request, "opendata/index.html", context, status=status)
@@ -53,17 +53,17 @@ def _index(request: HttpRequest, form: HtcdsExportForm, *, status: int = 200) ->
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    access.require_export(user)
-    return _index(request, HtcdsExportForm(allow_identifiers=access.may_export_identifiers(user)))
+    permissions.require_export(user)
+    return _index(request, HtcdsExportForm(allow_identifiers=permissions.may_export_identifiers(user)))
 
 
 @require_POST
 def htcds_download(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     user = _user(request)
-    access.require_export(user)
-    if request.POST.get("identifiers") and not access.may_export_identifiers(user):
+    permissions.require_export(user)
+    if request.POST.get("identifiers") and not permissions.may_export_identifiers(user):
         raise Http404("No such page.")  # asking for identifiers without the role: as if the page did not exist
-    form = HtcdsExportForm(request.POST, allow_identifiers=access.may_export_identifiers(user))
+    form = HtcdsExportForm(request.POST, allow_identifiers=permissions.may_export_identifiers(user))
     if not form.is_valid():
         return _index(request, form, status=400)
     download = exports.htcds_export(
@@ -82,8 +82,8 @@ def htcds_download(request: HttpRequest) -> HttpResponse | StreamingHttpResponse
 def open_data(request: HttpRequest) -> HttpResponse:
     """What the open-data file of the organisation would publish: counts, levels and the first rows."""
     user = _user(request)
-    access.require_export(user)
-    built = exports.open_data_file(access.exportable_cases(user))
+    permissions.require_export(user)
+    built = exports.open_data_file(permissions.exportable_cases(user))
     exports.audit_open_data(user, built, organisation=user.organisation, request=request, action=AuditAction.VIEW)
     anonymisation = built.anonymisation
     hierarchies = [
@@ -114,8 +114,8 @@ def open_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 def open_data_download(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    access.require_export(user)
-    built = exports.open_data_file(access.exportable_cases(user))
+    permissions.require_export(user)
+    built = exports.open_data_file(permissions.exportable_cases(user))
     exports.audit_open_data(user, built, organisation=user.organisation, request=request)
     response = HttpResponse(built.csv_text(), content_type="text/csv; charset=utf-8")
     code = user.organisation.code if user.organisation else "organisation"

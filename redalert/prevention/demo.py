@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from redalert.accounts.models import Organisation, User
 from redalert.places.models import Place, PlaceKind
-from redalert.prevention.access import RECORDING_ROLES
 from redalert.prevention.choices import USUAL_REACH, ActivityType, AudienceKind, Reach
 from redalert.prevention.models import Activity
+from redalert.prevention.permissions import RECORDING_ROLES
 
 THEMES = (
     "Detección e identificación de víctimas de trata",

@@ -1,6 +1,6 @@
 """Pages of the prevention register: the list with filters, add and edit, the yearly summary, the CSV export.
 
-Thin: who may see what is in redalert.prevention.access, the rules in rules.py, the figures in summary.py.
+Thin: who may see what is in redalert.prevention.permissions, the rules in rules.py, the figures in summary.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
-from redalert.prevention import access, services
+from redalert.prevention import permissions, services
 from redalert.prevention.choices import USUAL_REACH
 from redalert.prevention.export import register_csv
 from redalert.prevention.forms import ActivityForm, FilterForm
@@ -36,19 +36,19 @@ def _user(request: HttpRequest) -> User:
 
 def _reader(request: HttpRequest) -> User:
     user = _user(request)
-    access.require(access.may_read_register(user))
+    permissions.require(permissions.may_read_register(user))
     return user
 
 
 def _years(user: User) -> list[int]:
-    years = years_with_activities(access.register_of(user))
+    years = years_with_activities(permissions.register_of(user))
     this_year = timezone.localdate().year
     return years if this_year in years else [this_year, *years]
 
 
 def _selection(request: HttpRequest, user: User) -> tuple[FilterForm, Any, dict[str, Any]]:
     form = FilterForm(request.GET or None, years=_years(user), organisation=user.organisation)
-    activities = access.register_of(user)
+    activities = permissions.register_of(user)
     chosen: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         chosen = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
@@ -69,7 +69,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query_string": urlencode(query),
-            "may_record": access.may_record_activities(user),
+            "may_record": permissions.may_record_activities(user),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -89,7 +89,7 @@ def _form_page(
         {
             "form": form,
             "activity": activity,
-            "may_delete": activity is not None and access.may_delete_activities(user),
+            "may_delete": activity is not None and permissions.may_delete_activities(user),
             "indirect_types": sorted(USUAL_REACH),
         },
         status=status,
@@ -122,7 +122,7 @@ def _list_url() -> str:
 
 def activity_add(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    access.require(access.may_record_activities(user))
+    permissions.require(permissions.may_record_activities(user))
     if request.method == "POST":
         return _save(request, ActivityForm(request.POST), None)
     return _form_page(request, ActivityForm(initial={"held_on": timezone.localdate()}), None)
@@ -130,7 +130,7 @@ def activity_add(request: HttpRequest) -> HttpResponse:
 
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    activity = access.activity_for(user, pk, record=True)
+    activity = permissions.activity_for(user, pk, record=True)
     if request.method == "POST":
         return _save(request, ActivityForm(request.POST, instance=activity), activity)
     audit_record(user, AuditAction.VIEW, activity, request=request, detail={"section": services.SECTION})
@@ -140,7 +140,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    activity = access.activity_for(user, pk, delete=True)
+    activity = permissions.activity_for(user, pk, delete=True)
     services.delete_activity(activity, actor=user, request=request)
     messages.success(request, _("Activity deleted."))
     return redirect("prevention:list")
@@ -156,7 +156,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     if year not in years:
         year = years[0]
     audit_record(user, AuditAction.VIEW, request=request, detail={"list": "prevention_summary", "year": year})
-    year_summary = yearly_summary(access.register_of(user), year)
+    year_summary = yearly_summary(permissions.register_of(user), year)
     return render(
         request,
         "prevention/summary.html",

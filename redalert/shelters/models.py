@@ -1,7 +1,7 @@
 """Shelters and transitional homes: facilities with their capacity, and the stays of victims and families.
 
 A facility's address is encrypted at rest and shown only to the organisation's shelter staff and coordinators
-(redalert.shelters.access); it never appears on a case page.
+(redalert.shelters.permissions); it never appears on a case page.
 """
 
 from __future__ import annotations

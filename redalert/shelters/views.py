@@ -1,5 +1,5 @@
 """Shelter pages: a case's stays (shelter section), the organisation's facilities with occupancy, and a
-facility's page with its address and current guests. Who sees what: redalert.shelters.access.
+facility's page with its address and current guests. Who sees what: redalert.shelters.permissions.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case
 from redalert.cases.services import record_view
 from redalert.cases.views import case_nav_context
-from redalert.shelters import access, services
+from redalert.shelters import permissions, services
 from redalert.shelters.forms import CheckInForm, CheckOutForm, FacilityForm
 from redalert.shelters.models import Facility, Stay
 
@@ -109,7 +109,7 @@ def check_out(request: HttpRequest, stay_id: int) -> HttpResponse:
     stay = get_object_or_404(Stay.objects.select_related("facility", "case"), pk=stay_id)
     from_facility = request.POST.get("from") == "facility"
     if from_facility:
-        if not access.may_see_address(user, stay.facility):
+        if not permissions.may_see_address(user, stay.facility):
             raise Http404
         target = redirect("shelters:facility", facility_id=stay.facility_id)
     else:
@@ -131,20 +131,20 @@ def check_out(request: HttpRequest, stay_id: int) -> HttpResponse:
 def facilities(request: HttpRequest) -> HttpResponse:
     """The organisation's facilities: capacity, occupancy, free places (addresses only for their managers)."""
     user = _user(request)
-    if not access.may_list_facilities(user):
+    if not permissions.may_list_facilities(user):
         raise Http404
     items = list(Facility.objects.filter(organisation=user.organisation).order_by("-active", "name"))
     return render(
         request,
         "shelters/list.html",
-        {"occupancies": services.occupancies(items), "may_manage": access.may_manage_facilities(user)},
+        {"occupancies": services.occupancies(items), "may_manage": permissions.may_manage_facilities(user)},
     )
 
 
 def facility(request: HttpRequest, facility_id: int) -> HttpResponse:
     user = _user(request)
     item = get_object_or_404(Facility, pk=facility_id, organisation_id=user.organisation_id)
-    if not access.may_see_address(user, item):
+    if not permissions.may_see_address(user, item):
         raise Http404
     audit_record(user, AuditAction.VIEW, item, request=request, detail={"what": "facility"})
     stays = Stay.objects.filter(facility=item, check_out_on__isnull=True).select_related("case")
@@ -162,7 +162,7 @@ def facility(request: HttpRequest, facility_id: int) -> HttpResponse:
 
 def facility_edit(request: HttpRequest, facility_id: int | None = None) -> HttpResponse:
     user = _user(request)
-    if not access.may_manage_facilities(user):
+    if not permissions.may_manage_facilities(user):
         raise Http404
     instance = (
         get_object_or_404(Facility, pk=facility_id, organisation_id=user.organisation_id) if facility_id else None

@@ -1,6 +1,6 @@
 """Regional indicators pages: the tables of a year for the whole coalition, and their downloads.
 
-Thin: definitions in redalert.statistics.regional, permissions in redalert.statistics.access (analysts of a
+Thin: definitions in redalert.statistics.regional, permissions in redalert.statistics.permissions (analysts of a
 coalition-member organisation; anyone else gets a 404), rendering in redalert.statistics.tables.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
-from redalert.statistics import access, tables
+from redalert.statistics import permissions, tables
 from redalert.statistics.regional import regional_report
 
 FIRST_YEAR = 1990
@@ -28,7 +28,7 @@ DOWNLOADS: dict[str, str] = {
 
 
 def _allowed(request: HttpRequest) -> None:
-    if not access.may_see_coalition_report(request.user):
+    if not permissions.may_see_coalition_report(request.user):
         raise Http404("No such report.")
 
 

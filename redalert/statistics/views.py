@@ -1,5 +1,5 @@
 """Yearly report pages: choose a scope and year, the report with every table, its downloads, and the list of
-cases behind a figure. Thin: definitions in redalert.statistics.indicators, permissions in .access, rendering in
+cases behind a figure. Thin: definitions in redalert.statistics.indicators, permissions in .permissions, rendering in
 .tables."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
-from redalert.statistics import access, tables
+from redalert.statistics import permissions, tables
 from redalert.statistics.indicators import TABLES, YearData, yearly_report
 from redalert.statistics.scope import Scope
 
@@ -92,7 +92,7 @@ class ChooseReportForm(forms.Form):
 def index(request: HttpRequest) -> HttpResponse:
     """Choose the organisation or the coalition, and the year (by default the last complete year)."""
     user = _user(request)
-    scopes = access.available_scopes(user)
+    scopes = permissions.available_scopes(user)
     if not scopes:
         raise Http404("No report.")
     if "year" in request.GET or "scope" in request.GET:
@@ -108,11 +108,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _annotate_links(report: tables.Report, user: User, scope: Scope, year: int) -> None:
     """Link every count to the list of its cases, for viewers who may open the cases of that part of the file."""
-    if not access.may_list_cases(user, scope):
+    if not permissions.may_list_cases(user, scope):
         return
     for table in report.tables:
         for row in table.rows:
-            if not access.may_list_section(user, table.section_for(row)):
+            if not permissions.may_list_section(user, table.section_for(row)):
                 continue
             for column_key, cell in row.cells.items():
                 if cell.cases is not None and cell.value:
@@ -121,7 +121,7 @@ def _annotate_links(report: tables.Report, user: User, scope: Scope, year: int) 
 
 def report(request: HttpRequest, year: int, code: str | None = None) -> HttpResponse:
     user = _user(request)
-    scope = access.scope_for(user, code)
+    scope = permissions.scope_for(user, code)
     _check_year(year)
     built = yearly_report(scope, year)
     _annotate_links(built, user, scope, year)
@@ -141,14 +141,14 @@ def report(request: HttpRequest, year: int, code: str | None = None) -> HttpResp
         "previous_url": report_url(scope, year - 1) if year > FIRST_YEAR else "",
         "next_url": report_url(scope, year + 1) if year < this_year else "",
         "downloads": [(fmt.upper(), report_url(scope, year, fmt)) for fmt in DOWNLOADS],
-        "links": access.may_list_cases(user, scope),
+        "links": permissions.may_list_cases(user, scope),
     }
     return render(request, "statistics/report.html", context)
 
 
 def download(request: HttpRequest, year: int, fmt: str, code: str | None = None) -> HttpResponse:
     user = _user(request)
-    scope = access.scope_for(user, code)
+    scope = permissions.scope_for(user, code)
     _check_year(year)
     if fmt not in DOWNLOADS:
         raise Http404("No such format.")
@@ -166,9 +166,9 @@ def download(request: HttpRequest, year: int, fmt: str, code: str | None = None)
 def case_list(request: HttpRequest, code: str, year: int, table: str, row: str, column: str) -> HttpResponse:
     """The cases behind one figure of the organisation's report, for staff who may see them (audited)."""
     user = _user(request)
-    scope = access.scope_for(user, code)
+    scope = permissions.scope_for(user, code)
     _check_year(year)
-    if not access.may_list_cases(user, scope) or table not in TABLES:
+    if not permissions.may_list_cases(user, scope) or table not in TABLES:
         raise Http404("No such list.")
     with YearData(scope, year) as data:
         built = TABLES[table](data)
@@ -177,11 +177,11 @@ def case_list(request: HttpRequest, code: str, year: int, table: str, row: str, 
     if found is None or cell is None or cell.cases is None:
         raise Http404("No such list.")
     section = built.section_for(found)
-    if not access.may_list_section(user, section):
+    if not permissions.may_list_section(user, section):
         raise Http404("No such list.")
-    listable = sorted(access.listable_case_ids(user, scope, cell.cases, section))
+    listable = sorted(permissions.listable_case_ids(user, scope, cell.cases, section))
     page = Paginator(listable, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    cases = list(access.visible_case_rows(user, list(page.object_list)))
+    cases = list(permissions.visible_case_rows(user, list(page.object_list)))
     audit_record(
         user,
         AuditAction.VIEW,

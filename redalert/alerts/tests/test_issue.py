@@ -7,7 +7,7 @@ from django.db import transaction
 from lxml import etree
 
 from redalert.alerts.models import IMMUTABLE, Alert, AlertKind, Delivery, Recipient
-from redalert.alerts.rules import alert_view
+from redalert.alerts.permissions import alert_view
 from redalert.alerts.services import AlertRefused, issue_alert, proposed_authorities, recipient_statuses
 from redalert.alerts.tests.conftest import set_consent
 from redalert.audit.models import AuditEntry

@@ -18,9 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from redalert.accounts.models import Organisation, User
-from redalert.imports.access import may_import
 from redalert.imports.jobs import HeaderRejected, create_job, rejects_file, run_job
 from redalert.imports.models import ImportProblem, JobStatus, Mode
+from redalert.imports.permissions import may_import
 from redalert.imports.problems import Problem, reason
 from redalert.imports.reading import FileRejected
 

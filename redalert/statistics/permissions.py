@@ -9,7 +9,7 @@ Built on redalert.access.policy; anything not allowed is the same 404 as a repor
 - The list of cases behind a figure: only in the report of one's own organisation, only for staff who open case
   files (policy.visible_cases), and for a figure about a sensitive part of the case file (investigation, legal,
   health, care) only the cases whose part the viewer may see: she is on the case's team with a role that sees it
-  (policy.SECTION_ROLES, care.access.CARE_ROLES). Analysts and administrators see counts without links.
+  (policy.SECTION_ROLES, care.permissions.CARE_ROLES). Analysts and administrators see counts without links.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def may_list_cases(user: Any, scope: Scope) -> bool:
 
 def _section_roles(section: str) -> frozenset[str]:
     if section == CARE:
-        from redalert.care.access import CARE_ROLES
+        from redalert.care.permissions import CARE_ROLES
 
         return frozenset(CARE_ROLES)
     return SECTION_ROLES[NoteSection(section)]
