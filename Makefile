@@ -8,11 +8,12 @@ PORT   ?= 8000
 DEMO_CASES ?= 300
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run worker celery test test-sqlite test-postgres lint format typecheck bench clean messages
+.PHONY: help install run worker celery test test-sqlite test-postgres test-browser lint format typecheck bench clean messages
 
 help:
 	@echo "make run    install everything, prepare the embedded database with demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test   install everything, lint, type-check, run the whole suite on SQLite and PostgreSQL"
+	@echo "make test   install everything, lint, type-check, run the whole suite on SQLite and PostgreSQL, the browser journeys once"
+	@echo "make test-sqlite | test-postgres (everything but the journeys) | test-browser (redalert/e2e, headless Chromium)"
 	@echo "make worker (outbox worker without Redis) | celery (Celery worker and beat on Redis)"
 	@echo "make lint | typecheck | format | bench | messages | clean"
 
@@ -48,15 +49,20 @@ format: install
 typecheck: install
 	$(BIN)/mypy redalert
 
-test: lint typecheck test-sqlite test-postgres
+# The browser journeys (redalert/e2e/, every @pytest.mark.browser test) are part of `make test` but run once, on
+# SQLite, in test-browser: test-sqlite and test-postgres run everything else.
+test: lint typecheck test-sqlite test-postgres test-browser
 
 test-sqlite: install
-	scripts/ensure-browser
 	scripts/ensure-redis
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=redalert/e2e
 
 test-postgres: install
-	scripts/ensure-postgres "$(PG_URL)" && DATABASE_URL="$(PG_URL)" $(BIN)/pytest
+	scripts/ensure-postgres "$(PG_URL)" && DATABASE_URL="$(PG_URL)" $(BIN)/pytest --ignore=redalert/e2e
+
+test-browser: install
+	scripts/ensure-browser
+	$(BIN)/pytest redalert/e2e
 
 messages: install
 	cd redalert && ../$(BIN)/python ../manage.py makemessages -l es -l en -l pt --no-obsolete

@@ -19,7 +19,7 @@ from redalert.imports.tests.conftest import row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery"
-SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "import-sample.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "imports" / "samples" / "import-sample.csv"
 
 
 def sample_with_a_bad_row() -> bytes:
