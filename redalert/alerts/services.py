@@ -2,7 +2,7 @@
 
 `issue_alert` writes the alert, one Recipient per contact and one Delivery (with its outbox message) per recipient
 in one transaction: either all of it is stored, or nothing is (the transactional outbox). Workers send the messages
-(redalert.outbox.delivery); the outbox's consent gate checks the consent again when each one leaves.
+(redalert.outbox.claiming); the outbox's consent gate checks the consent again when each one leaves.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case, TimelineEvent
-from redalert.outbox.delivery import AttachmentData, MessageSpec, enqueue_email, enqueue_many, store_blob
+from redalert.outbox.enqueue import AttachmentData, MessageSpec, enqueue_email, enqueue_many, store_blob
 from redalert.outbox.models import Attachment, Channel, OutboundMessage, Status
 from redalert.public.cap_xml import CAP_MIME_TYPE, CAP_NS, build_cap, cap_datetime, case_url, reference_to, site_host
 from redalert.public.exposure import PublicCase, public_cases

@@ -15,6 +15,7 @@ from redalert.cases.models import Case
 from redalert.consent.models import Purpose
 from redalert.consent.rules import cases_consenting_to
 from redalert.legal.models import Hearing
+from redalert.outbox.enqueue import enqueue_email
 
 
 def recipients(hearing: Hearing) -> list[User]:
@@ -38,8 +39,6 @@ def send_hearing_reminders(days: int = 2) -> int:
     Hearings of cases whose consent to legal representation is no longer granted are skipped.
     The body carries the case reference, the date and the court only.
     """
-    from redalert.outbox.delivery import enqueue_email
-
     now = timezone.now()
     consenting = cases_consenting_to(Case.objects.all(), Purpose.LEGAL_REPRESENTATION)
     hearings = (

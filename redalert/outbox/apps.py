@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OutboxConfig(AppConfig):
     name = "redalert.outbox"
     verbose_name = _("Outgoing messages")
+
+    def ready(self) -> None:
+        # Each channel package registers its send function with redalert.outbox.channels when imported. Imported
+        # here rather than at the top: apps.py is loaded before the app registry is ready, and the channels use models.
+        from redalert.outbox.channels import email, webhook  # noqa: F401

@@ -25,7 +25,7 @@ class Status(models.TextChoices):
 class OutboundMessage(models.Model):
     """One message to one recipient, written in the same transaction as the change that causes it.
 
-    Workers claim a due row with a conditional UPDATE (redalert.outbox.delivery), send it, and record the
+    Workers claim a due row with a conditional UPDATE (redalert.outbox.claiming), send it, and record the
     attempt. Delivery is at least once; `message_id` is fixed at creation so that receivers can deduplicate.
 
     - An email goes to the address `to`, with `body` as text and the rows of `attachments` attached.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redalert.celery import app
-from redalert.outbox.delivery import deliver_due
+from redalert.outbox.claiming import deliver_due
 
 
 @app.task(name="redalert.outbox.tasks.deliver_outbox", ignore_result=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
+from redalert.outbox.enqueue import enqueue_email
 from redalert.tasks.models import Task, TaskKind
 
 if TYPE_CHECKING:
@@ -116,8 +117,6 @@ def send_overdue_digests(day: date | None = None, now: datetime | None = None) -
     """
     now = now or timezone.now()
     day = day or timezone.localdate(now)
-    from redalert.outbox.delivery import enqueue_email
-
     by_user: dict[int, list[Task]] = defaultdict(list)
     overdue = (
         Task.objects.filter(done_at__isnull=True, due_at__lt=now, owner__is_active=True)

@@ -30,7 +30,7 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case, TeamMembership, TimelineEvent, TimelineKind
 from redalert.cases.photos import CleanPhoto
-from redalert.outbox.delivery import enqueue_email
+from redalert.outbox.enqueue import enqueue_email
 from redalert.places.models import Place
 from redalert.tips.models import Tip, TipStatus
 

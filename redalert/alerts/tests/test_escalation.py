@@ -10,7 +10,7 @@ from redalert.alerts.models import AlertKind, Delivery, Escalation
 from redalert.alerts.services import ack_token, acknowledge, escalate_due, issue_alert
 from redalert.alerts.tests.conftest import set_consent
 from redalert.cases.models import TeamMembership, TimelineEvent
-from redalert.outbox.delivery import deliver_due
+from redalert.outbox.claiming import deliver_due
 from redalert.outbox.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from redalert.alerts.services import AlertRefused, issue_alert, proposed_authori
 from redalert.alerts.tests.conftest import set_consent
 from redalert.audit.models import AuditEntry
 from redalert.cases.models import TimelineEvent
-from redalert.outbox.delivery import deliver_due
+from redalert.outbox.claiming import deliver_due
 from redalert.outbox.models import OutboundMessage, Status
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from redalert.celery import DELIVER_OUTBOX, app
-from redalert.outbox.delivery import enqueue_email
+from redalert.outbox.enqueue import enqueue_email
 from redalert.outbox.models import OutboundMessage, Status
 from redalert.outbox.testing import celery_broker
 

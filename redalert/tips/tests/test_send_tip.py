@@ -13,7 +13,7 @@ from PIL import Image
 
 from redalert.cases.models import TimelineEvent, TimelineKind
 from redalert.consent.models import Decision, Purpose
-from redalert.outbox.delivery import deliver_due
+from redalert.outbox.claiming import deliver_due
 from redalert.outbox.models import OutboundMessage
 from redalert.tips.models import Tip
 from redalert.tips.tests.conftest import grant

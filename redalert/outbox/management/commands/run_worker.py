@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection, connections
 
 from redalert.imports.jobs import run_next as run_next_import
-from redalert.outbox.delivery import deliver_due
+from redalert.outbox.claiming import deliver_due
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The webhook channel, attachments, gates: against a real HTTP receiver and a real SMTP sink."""
+"""The webhook channel against a real HTTP receiver: signed JSON, idempotency key, retries, timeouts."""
 
 import base64
 import hashlib
@@ -9,17 +9,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from redalert.outbox import gates
-from redalert.outbox.delivery import (
-    IDEMPOTENCY_HEADER,
-    SIGNATURE_HEADER,
-    _kick_celery,
-    deliver_due,
-    enqueue_email,
-    enqueue_webhook,
-    sign,
-)
-from redalert.outbox.models import Blob, OutboundMessage, Outcome, Status
+from redalert.outbox.channels.webhook.transport import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
+from redalert.outbox.claiming import deliver_due
+from redalert.outbox.enqueue import enqueue_webhook
+from redalert.outbox.models import OutboundMessage, Outcome, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -93,60 +86,3 @@ def test_a_webhook_needs_an_http_url_and_a_secret():
         enqueue_webhook("ftp://example.org/x", {}, key="k", secret=SECRET)
     with pytest.raises(ValueError):
         enqueue_webhook("https://example.org/x", {}, key="k", secret="")
-
-
-def test_email_attachments_arrive_and_their_content_is_stored_once(smtp_sink):
-    pdf = b"%PDF-1.4 fake bulletin"
-    with transaction.atomic():
-        for n in range(3):
-            enqueue_email(
-                f"p{n}@example.org",
-                "Subject",
-                "Body",
-                key=f"att-{n}",
-                attachments=[
-                    ("bulletin.pdf", pdf, "application/pdf"),
-                    ("alert.cap.xml", b"<alert/>", "application/cap+xml"),
-                ],
-            )
-    assert Blob.objects.count() == 2
-    assert deliver_due() == 3
-    assert len(smtp_sink.messages) == 3
-    parts = {p.get_filename(): p for p in smtp_sink.messages[0].iter_attachments()}
-    assert parts["bulletin.pdf"].get_content() == pdf
-    assert parts["bulletin.pdf"].get_content_type() == "application/pdf"
-    assert parts["alert.cap.xml"].get_content_type() == "application/cap+xml"
-
-
-def test_a_gate_that_refuses_withholds_the_message(smtp_sink):
-    allowed = {"yes": True}
-    gates.register("test-gate", lambda arg: "" if allowed["yes"] else f"Consent withdrawn for {arg}.")
-    with transaction.atomic():
-        message = enqueue_email("a@example.org", "S", "B", key="gated", gate="test-gate:7")
-    allowed["yes"] = False
-    assert deliver_due() == 1
-    message.refresh_from_db()
-    assert message.status == Status.WITHHELD
-    assert message.last_error == "Consent withdrawn for 7."
-    assert smtp_sink.messages == []
-    assert list(message.attempt_log.values_list("outcome", flat=True)) == [Outcome.WITHHELD]
-
-
-def test_an_unknown_gate_fails_closed(smtp_sink):
-    with transaction.atomic():
-        message = enqueue_email("a@example.org", "S", "B", key="unknown-gate", gate="nobody-registered:1")
-    deliver_due()
-    message.refresh_from_db()
-    assert message.status == Status.PENDING
-    assert "GateUnavailable" in message.last_error
-    assert smtp_sink.messages == []
-
-
-def test_one_celery_kick_per_transaction(settings):
-    settings.OUTBOX_USE_CELERY = True
-    with transaction.atomic():
-        for n in range(5):
-            enqueue_email("a@example.org", "S", "B", key=f"kick-{n}")
-        kicks = [item for item in connection.run_on_commit if item[1] is _kick_celery]
-        assert len(kicks) == 1
-        connection.run_on_commit.clear()  # do not reach for a broker in this test

@@ -1,3 +1,5 @@
+"""The claim-and-retry loop: claims, sends once, retries with backoff, reclaims stuck rows, gates."""
+
 from datetime import timedelta
 
 import pytest
@@ -5,7 +7,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from redalert.outbox.delivery import claim, deliver, deliver_due, enqueue_email, retry_delay
+from redalert.outbox import gates
+from redalert.outbox.claiming import claim, deliver, deliver_due, retry_delay
+from redalert.outbox.enqueue import enqueue_email
 from redalert.outbox.models import DeliveryAttempt, OutboundMessage, Outcome, Status
 
 pytestmark = pytest.mark.django_db
@@ -14,26 +18,6 @@ pytestmark = pytest.mark.django_db
 def queue(key="k-1", to="ana@example.org"):
     with transaction.atomic():
         return enqueue_email(to, "New tip for case RBA-2026-0001", "Open http://example.org/cases/1/tips/", key=key)
-
-
-def test_it_fixes_a_message_id_with_the_key_at_creation():
-    message = queue("tip:7:user:3")
-    assert message.status == Status.PENDING
-    assert message.message_id.startswith("<") and "tip.7.user.3" in message.message_id
-
-
-def test_the_same_key_queues_one_message():
-    first = queue("same")
-    second = queue("same")
-    assert first.pk == second.pk
-    assert OutboundMessage.objects.count() == 1
-
-
-def test_a_rolled_back_transaction_queues_nothing():
-    with pytest.raises(RuntimeError), transaction.atomic():
-        enqueue_email("ana@example.org", "s", "b", key="rolled-back")
-        raise RuntimeError
-    assert not OutboundMessage.objects.exists()
 
 
 def test_it_delivers_to_a_real_smtp_server_exactly_once(smtp_sink):
@@ -111,3 +95,36 @@ def test_run_worker_once_sends_what_is_due(smtp_sink):
     call_command("run_worker", "--once", verbosity=0)
     assert sorted(m["To"] for m in smtp_sink.messages) == ["ana@example.org", "bea@example.org"]
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_gate_that_refuses_withholds_the_message(smtp_sink):
+    allowed = {"yes": True}
+    gates.register("test-gate", lambda arg: "" if allowed["yes"] else f"Consent withdrawn for {arg}.")
+    with transaction.atomic():
+        message = enqueue_email("a@example.org", "S", "B", key="gated", gate="test-gate:7")
+    allowed["yes"] = False
+    assert deliver_due() == 1
+    message.refresh_from_db()
+    assert message.status == Status.WITHHELD
+    assert message.last_error == "Consent withdrawn for 7."
+    assert smtp_sink.messages == []
+    assert list(message.attempt_log.values_list("outcome", flat=True)) == [Outcome.WITHHELD]
+
+
+def test_an_unknown_gate_fails_closed(smtp_sink):
+    with transaction.atomic():
+        message = enqueue_email("a@example.org", "S", "B", key="unknown-gate", gate="nobody-registered:1")
+    deliver_due()
+    message.refresh_from_db()
+    assert message.status == Status.PENDING
+    assert "GateUnavailable" in message.last_error
+    assert smtp_sink.messages == []
+
+
+def test_a_channel_without_a_registered_transport_is_a_failed_attempt():
+    message = queue()
+    OutboundMessage.objects.filter(pk=message.pk).update(channel="carrier-pigeon")
+    assert deliver_due() == 1
+    message.refresh_from_db()
+    assert message.status == Status.PENDING
+    assert message.last_error == "ValueError: No transport for channel 'carrier-pigeon'."
