@@ -10,6 +10,6 @@ ESCALATE_ALERTS = "redalert.alerts.tasks.escalate_alerts"
 @app.task(name=ESCALATE_ALERTS, ignore_result=True)
 def escalate_alerts() -> int:
     """Remind authorities that have not acknowledged an alert past a deadline; returns how many were escalated."""
-    from redalert.alerts.services import escalate_due
+    from redalert.alerts.escalation import escalate_due
 
     return len(escalate_due())

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods
 
 from redalert.access.policy import Action, case_for
 from redalert.accounts.middleware import public
+from redalert.alerts.acknowledgement import AckRefused, acknowledge, already_acknowledged, recipient_for_token
 from redalert.alerts.diligence import diligence
 from redalert.alerts.forms import AckForm, AuthorityForm, ContactForm, IssueForm
+from redalert.alerts.issuing import AlertRefused, issue_alert, open_original, proposed_authorities
 from redalert.alerts.models import Alert, AlertKind, Authority, AuthorityContact
 from redalert.alerts.permissions import (
     may_alert_authorities,
@@ -25,17 +27,7 @@ from redalert.alerts.permissions import (
     may_view_alerts,
     may_view_diligence,
 )
-from redalert.alerts.services import (
-    AckRefused,
-    AlertRefused,
-    acknowledge,
-    already_acknowledged,
-    issue_alert,
-    open_original,
-    proposed_authorities,
-    recipient_for_token,
-    recipient_statuses,
-)
+from redalert.alerts.recipient_status import recipient_statuses
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.views import case_nav_context

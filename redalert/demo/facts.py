@@ -1524,7 +1524,7 @@ def _write_alerts(
                     position="Agente del Ministerio Público" if contact.kind == AuthorityType.PROSECUTOR else "",
                     action_taken=rng.choice(ACK_ACTIONS),
                 )
-            # Every deadline that passed in silence was escalated, as redalert.alerts.services.escalate_due does.
+            # Every deadline that passed in silence was escalated, as redalert.alerts.escalation.escalate_due does.
             silent_until = min(acked or now, draft.cancelled_at or now, now)
             for level, after in enumerate(hours, start=1):
                 deadline = draft.issued_at + timedelta(hours=after)
@@ -1580,7 +1580,7 @@ def seed_case_facts(
 
     Meant for cases that have none of these yet (the cases seed_demo just wrote). Returns the rows written, by kind.
     """
-    from redalert.alerts.services import escalation_hours  # lazy: the alerts services import PDF and CAP code
+    from redalert.alerts.escalation import escalation_hours  # lazy: the escalation imports PDF and CAP code
 
     counts: dict[str, int] = {}
     open_cases = cases.exclude(status__in=NOT_YET_OPEN)

@@ -8,8 +8,8 @@ from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from redalert.alerts.acknowledgement import ack_url
 from redalert.alerts.models import Acknowledgement, Alert, Recipient
-from redalert.alerts.services import ack_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -20,8 +20,8 @@ def setup(emails: int, webhooks: int, webhook_url: str) -> dict[str, Any]:
     from django.utils import timezone
 
     from redalert.accounts.models import Organisation, User
+    from redalert.alerts.issuing import issue_alert
     from redalert.alerts.models import Authority, AuthorityContact
-    from redalert.alerts.services import issue_alert
     from redalert.cases.models import Case
     from redalert.cases.services import IntakeData, open_report
     from redalert.consent.models import ConsentRecord

@@ -3,8 +3,10 @@
 import pytest
 from django.core import signing
 
+from redalert.alerts.acknowledgement import AckRefused, ack_token, acknowledge
+from redalert.alerts.issuing import issue_alert
 from redalert.alerts.models import Acknowledgement
-from redalert.alerts.services import AckRefused, ack_token, acknowledge, issue_alert, recipient_statuses
+from redalert.alerts.recipient_status import recipient_statuses
 from redalert.audit.models import AuditEntry
 from redalert.cases.models import TimelineEvent
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from redalert.alerts.services import issue_alert
+from redalert.alerts.issuing import issue_alert
 from redalert.celery import app
 from redalert.outbox.models import OutboundMessage, Status
 from redalert.outbox.testing import celery_broker
@@ -26,13 +26,13 @@ def redis_is_up() -> bool:
 
 @pytest.mark.django_db
 def test_the_escalation_task_runs_escalate_due(alert_case, coordinator, directory, monkeypatch):
-    from redalert.alerts import services
+    from redalert.alerts import escalation
     from redalert.alerts.tasks import ESCALATE_ALERTS, escalate_alerts
 
     issue_alert(alert_case, by=coordinator, authorities=[directory["fgr"]])
     later = timezone.now() + timedelta(hours=25)
-    original = services.escalate_due
-    monkeypatch.setattr(services, "escalate_due", lambda now=None: original(later))
+    original = escalation.escalate_due
+    monkeypatch.setattr(escalation, "escalate_due", lambda now=None: original(later))
     assert escalate_alerts.name == ESCALATE_ALERTS
     assert escalate_alerts() == 1
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from redalert.alerts.diligence import diligence, median, percentile
+from redalert.alerts.issuing import issue_alert
 from redalert.alerts.models import Acknowledgement
-from redalert.alerts.services import issue_alert
 from redalert.outbox.models import OutboundMessage, Status
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from redalert.alerts.acknowledgement import ack_token, acknowledge
+from redalert.alerts.escalation import escalate_due
+from redalert.alerts.issuing import issue_alert
 from redalert.alerts.models import AlertKind, Delivery, Escalation
-from redalert.alerts.services import ack_token, acknowledge, escalate_due, issue_alert
 from redalert.alerts.tests.conftest import set_consent
 from redalert.cases.models import TeamMembership, TimelineEvent
 from redalert.outbox.claiming import deliver_due

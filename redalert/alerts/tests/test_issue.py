@@ -6,9 +6,10 @@ import pytest
 from django.db import transaction
 from lxml import etree
 
+from redalert.alerts.issuing import AlertRefused, issue_alert, proposed_authorities
 from redalert.alerts.models import IMMUTABLE, Alert, AlertKind, Delivery, Recipient
 from redalert.alerts.permissions import alert_view
-from redalert.alerts.services import AlertRefused, issue_alert, proposed_authorities, recipient_statuses
+from redalert.alerts.recipient_status import recipient_statuses
 from redalert.alerts.tests.conftest import set_consent
 from redalert.audit.models import AuditEntry
 from redalert.cases.models import TimelineEvent
@@ -43,12 +44,12 @@ def test_issuing_writes_the_alert_recipients_and_outbox_rows_together(alert_case
 
 
 def test_a_failure_while_issuing_stores_nothing(alert_case, coordinator, directory, monkeypatch):
-    import redalert.alerts.services as services
+    import redalert.alerts.issuing as issuing
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_timeline", boom)
+    monkeypatch.setattr(issuing, "record_on_timeline", boom)
     with pytest.raises(RuntimeError):
         issue(alert_case, coordinator, directory, "fgr", "qro")
     assert not Alert.objects.exists()

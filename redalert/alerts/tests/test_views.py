@@ -2,8 +2,8 @@
 
 import pytest
 
+from redalert.alerts.issuing import issue_alert
 from redalert.alerts.models import Alert, Authority, AuthorityContact
-from redalert.alerts.services import issue_alert
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

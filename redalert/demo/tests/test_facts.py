@@ -201,7 +201,7 @@ def test_services_follow_the_search_and_expenses_use_the_organisations_currency(
 
 
 def test_alerts_only_with_consent_during_the_search_and_nothing_left_to_send(seeded):
-    from redalert.alerts.services import escalate_due
+    from redalert.alerts.escalation import escalate_due
 
     alerts = list(Alert.objects.select_related("case"))
     assert alerts

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from redalert.alerts.services import escalate_due
+from redalert.alerts.escalation import escalate_due
 
 
 class Command(BaseCommand):
