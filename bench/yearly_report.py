@@ -4,8 +4,8 @@ Usage: bench/yearly_report.py [--cases N] [--runs R] [--postgres URL] [--keep-db
 
 In a scratch PostgreSQL database that it creates and drops (or, with --keep-db, one it builds once, keeps and
 reuses, migrated to the current code on every run): migrate, load the gazetteer, `seed_demo --cases N`, which also
-writes what every table reads (redalert.demo.facts: trafficking facts and route stops, outcomes, legal proceedings
-with their status history and accused, services, humanitarian expenses in three currencies, Red Alerts with
+writes what every table reads (redalert.demo.after_report: trafficking facts and route stops, outcomes, legal
+proceedings with their status history and accused, services, humanitarian expenses in three currencies, Red Alerts with
 recipients, deliveries, acknowledgements and escalations). A kept database seeded before seed_demo wrote them gets
 them added once, by the same function.
 
@@ -53,7 +53,7 @@ def measure(runs: int) -> None:
     from redalert.statistics.scope import ORGANISATION, Scope, coalition_scope, organisation_scope
 
     if not TraffickingFacts.objects.exists():  # a database kept from before seed_demo wrote the case facts
-        from redalert.demo.facts import seed_case_facts
+        from redalert.demo.after_report.run import seed_case_facts
 
         started = time.perf_counter()
         now = timezone.now().replace(minute=0, second=0, microsecond=0)

@@ -3,10 +3,10 @@
 Everything here is invented. Names are drawn from common Spanish given names and surnames, phones use the
 fictional 5555 block (+52 55 5555 xxxx, +502 5555 xxxx…), e-mails use example.org, addresses are "Calle Ejemplo".
 
-The generator writes in batches (bulk_create for cases and notes, whose ids it needs; `Rows`, a leaner bulk insert,
-for the other tables) and does not call the per-case service functions: those write one audit entry per object,
-which would make 100,000 demo cases take hours. Instead the seeding as a whole is recorded in one audit entry
-(actor "system:seed_demo"). It therefore has to keep the invariants the services and the lifecycle keep:
+The generator writes in batches (bulk_create for cases and notes, whose ids it needs; redalert.demo.rows.Rows, a
+leaner bulk insert, for the other tables) and does not call the per-case service functions: those write one audit
+entry per object, which would make 100,000 demo cases take hours. Instead the seeding as a whole is recorded in one
+audit entry (actor "system:seed_demo"). It therefore has to keep the invariants the services and the lifecycle keep:
 
 - references CODE-YYYY-NNNN are numbered per organisation and year in the order reports were received, continuing
   any existing CaseCounter, and the counters are set at the end so that later intakes continue the numbering;
@@ -17,23 +17,21 @@ which would make 100,000 demo cases take hours. Instead the seeding as a whole i
 - every case past verification has a current OPEN_FILE grant; withdrawals are newer records, never changes.
 
 The same seed gives the same data within the same hour: dates are drawn relative to the start of the current hour
-(or to `now` when given).
+(or to `now` when given). What happened in the cases after the report is redalert.demo.after_report.
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connections, models, reset_queries, router, transaction
+from django.db import models, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -63,6 +61,8 @@ from redalert.cases.models import (
 )
 from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
 from redalert.consent.rules import cases_consenting_to, rebuild_current_consents
+from redalert.demo.draws import Weighted, female_name, local_date, male_name
+from redalert.demo.rows import BATCH_SIZE, Rows
 from redalert.demo.words import (
     AUTHORITY_REPORTERS,
     CIRCUMSTANCES,
@@ -72,10 +72,8 @@ from redalert.demo.words import (
     CLOSURE_NOT_LOCATED,
     CLOTHING,
     CONTACT_NOTES,
-    FEMALE_NAMES,
     GENERIC_ALIASES,
     INDIGENOUS,
-    MALE_NAMES,
     MARKS,
     NICKNAMES,
     NOTES,
@@ -88,14 +86,14 @@ from redalert.demo.words import (
     WITHDRAWAL_FEAR,
     WITHDRAWAL_LOCATED,
 )
-from redalert.lib.crypto import EncryptedTextField
 from redalert.lib.text import fold
 from redalert.places.models import Place, PlaceKind
+from redalert.public.listing import rebuild_listing
+from redalert.public.models import Publication
 
 DEMO_PASSWORD = "alerta-roja-demo"  # noqa: S105 - the published password of the demo accounts
 DEFAULT_CASES = 300
 DEFAULT_SEED = 2026
-BATCH_SIZE = 2000
 AUDIT_ACTOR = "system:seed_demo"
 YEARS_OF_HISTORY = 9
 
@@ -219,17 +217,6 @@ class Locality:
     longitude: float | None
 
 
-class _Weighted:
-    """Weighted choice with precomputed cumulative weights (random.choices recomputes them on every call)."""
-
-    def __init__(self, items: Sequence[Any], weights: Sequence[float]) -> None:
-        self.items = list(items)
-        self.cum = list(itertools.accumulate(weights))
-
-    def pick(self, rng: random.Random) -> Any:
-        return self.items[bisect.bisect_right(self.cum, rng.random() * self.cum[-1])]
-
-
 class PlacePicker:
     """Localities of Mexico and Central America, in buckets: the focus states, the rest of Mexico, each country."""
 
@@ -243,7 +230,7 @@ class PlacePicker:
             else:
                 bucket = loc.country
             by_bucket.setdefault(bucket, []).append((loc, weight))
-        self.buckets: dict[str, _Weighted] = {}
+        self.buckets: dict[str, Weighted] = {}
         for bucket, rows in by_bucket.items():
             if bucket == "mx_focus":
                 # Every focus state about as likely, whatever the size of its towns.
@@ -251,8 +238,8 @@ class PlacePicker:
                 for loc, weight in rows:
                     per_state[loc.subdivision] = per_state.get(loc.subdivision, 0.0) + weight
                 rows = [(loc, weight / per_state[loc.subdivision]) for loc, weight in rows]
-            self.buckets[bucket] = _Weighted([r[0] for r in rows], [r[1] for r in rows])
-        self.anywhere = _Weighted(localities, [1.0] * len(localities))
+            self.buckets[bucket] = Weighted(rows)
+        self.anywhere = Weighted((loc, 1.0) for loc in localities)
 
     @classmethod
     def from_database(cls) -> PlacePicker:
@@ -267,83 +254,17 @@ class PlacePicker:
             populations.append(population)
         return cls(localities, populations)
 
-    def for_organisation(self, demo: DemoOrganisation) -> _Weighted:
+    def for_organisation(self, demo: DemoOrganisation) -> Weighted:
         items = [self.buckets[b] for b in demo.place_weights if b in self.buckets]
         weights = [demo.place_weights[b] for b in demo.place_weights if b in self.buckets]
         if not items:
-            return _Weighted([self.anywhere], [1.0])
-        return _Weighted(items, weights)
+            return Weighted([(self.anywhere, 1.0)])
+        return Weighted(zip(items, weights, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Seeding
 # ---------------------------------------------------------------------------------------------------------------
-
-
-class Rows:
-    """Rows of one table, written in one go: COPY on PostgreSQL, one prepared INSERT with executemany elsewhere.
-
-    bulk_create spends ~100 µs per row compiling SQL value by value; on 100,000 cases (about 2.4 million rows) that
-    was most of the run. Here each column gets its database adapter once (encryption for EncryptedTextField, JSON,
-    dates) and the rows are plain dicts keyed by attname. Columns left out get the field's default; unknown names
-    are refused, as a model constructor would. Like bulk_create, this skips save() and signals, so callers must set
-    what save() would (auto_now fields, MissingPerson.search_name).
-    """
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.names = frozenset(f.attname for f in self.fields)
-        self.rows: list[dict[str, Any]] = []
-
-    def add(self, **values: Any) -> dict[str, Any]:
-        unknown = values.keys() - self.names
-        if unknown:
-            raise TypeError(f"{self.model.__name__} has no field(s) {', '.join(sorted(unknown))}")
-        self.rows.append(values)
-        return values
-
-    def write(self, batch_size: int) -> int:
-        rows, self.rows = self.rows, []
-        if not rows:
-            return 0
-        connection = connections[router.db_for_write(self.model)]
-        ops = connection.ops
-        columns = []
-        for f in self.fields:
-            adapt: Callable[[Any], Any] | None
-            if isinstance(f, EncryptedTextField | models.JSONField):
-                adapt = partial(f.get_db_prep_save, connection=connection)
-            elif isinstance(f, models.DateTimeField):
-                adapt = ops.adapt_datetimefield_value
-            elif isinstance(f, models.DateField):
-                adapt = ops.adapt_datefield_value
-            elif isinstance(f, models.TimeField):
-                adapt = ops.adapt_timefield_value
-            else:
-                adapt = None
-            columns.append((f.attname, f.get_default(), adapt))
-        # Only identifiers from the model's metadata go into the SQL; every value is a parameter.
-        table = ops.quote_name(self.model._meta.db_table)
-        target = f"{table} ({', '.join(ops.quote_name(str(f.column)) for f in self.fields)})"
-        params = []
-        for row in rows:
-            values = []
-            for name, default, adapt in columns:
-                value = row.get(name, default)
-                values.append(value if adapt is None or value is None else adapt(value))
-            params.append(values)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY is several times faster than INSERTs on PostgreSQL (psycopg 3 adapts the same values).
-                with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
-                    for values in params:
-                        copy.write_row(values)
-            else:
-                sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(self.fields))})"  # noqa: S608
-                for start in range(0, len(params), batch_size):
-                    cursor.executemany(sql, params[start : start + batch_size])
-        return len(rows)
 
 
 @dataclass
@@ -423,17 +344,13 @@ def create_users(orgs: list[Organisation]) -> dict[int, dict[str, User]]:
     return users
 
 
-def _local_date(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
-
-
 @dataclass
 class _Context:
     rng: random.Random
     now: datetime
     orgs: list[Organisation]
     users: dict[int, dict[str, User]]
-    places: list[_Weighted]
+    places: list[Weighted]
     references: dict[tuple[int, int], int]
     email_serial: Iterator[int] = field(default_factory=itertools.count)
 
@@ -453,7 +370,7 @@ def _reported_for_status(rng: random.Random, status: str, now: datetime) -> date
     return now - timedelta(days=rng.uniform(30, YEARS_OF_HISTORY * 365))
 
 
-_STATUS_TABLES = [(limit, _Weighted(list(table), list(table.values()))) for limit, table in STATUS_BY_AGE]
+_STATUS_TABLES = [(limit, Weighted(table)) for limit, table in STATUS_BY_AGE]
 
 
 def _status_for_age(rng: random.Random, age: timedelta) -> str:
@@ -469,7 +386,7 @@ def plan_cases(rng: random.Random, n: int, now: datetime) -> list[tuple[float, i
     A few bytes per case, so that references can follow the order reports came in while the case files themselves
     are generated batch by batch.
     """
-    orgs = _Weighted(range(len(DEMO_ORGANISATIONS)), [d.case_share for d in DEMO_ORGANISATIONS])
+    orgs = Weighted((i, d.case_share) for i, d in enumerate(DEMO_ORGANISATIONS))
     statuses = list(S)
     plan = []
     status: str
@@ -545,14 +462,6 @@ def _email(ctx: _Context, given: str, surname: str) -> str:
     return f"{local}{next(ctx.email_serial) % 1000}@example.org"
 
 
-def _female_name(rng: random.Random) -> str:
-    return rng.choice(FEMALE_NAMES)
-
-
-def _male_name(rng: random.Random) -> str:
-    return rng.choice(MALE_NAMES)
-
-
 @dataclass
 class _Draft:
     """One case being generated, with what its related rows need to know."""
@@ -581,7 +490,7 @@ def _draft_case(ctx: _Context, reported_ts: float, org_index: int, status: str) 
     # The person
     r = rng.random()
     sex = Sex.FEMALE if r < 0.94 else Sex.MALE if r < 0.96 else Sex.UNKNOWN
-    given = _male_name(rng) if sex == Sex.MALE else _female_name(rng)
+    given = male_name(rng) if sex == Sex.MALE else female_name(rng)
     first_surname, second_surname = rng.choice(SURNAMES), rng.choice(SURNAMES)
     if rng.random() < 0.05:
         second_surname = ""  # one surname only
@@ -662,7 +571,7 @@ def _draft_case(ctx: _Context, reported_ts: float, org_index: int, status: str) 
             reporter_email = _email(ctx, relative_name, relative_name.split()[-2])
     elif channel == ReportChannel.PUBLIC:
         anonymous = rng.random() < 0.5
-        reporter_name = "" if anonymous else f"{_female_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+        reporter_name = "" if anonymous else f"{female_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
         reporter_relationship = (
             Relationship.UNKNOWN if anonymous else rng.choice((Relationship.FRIEND, Relationship.OTHER))
         )
@@ -677,9 +586,9 @@ def _draft_case(ctx: _Context, reported_ts: float, org_index: int, status: str) 
     closure_reason = ""
     for _from, to, at, reason in steps:
         if to in LOCATED:
-            located_on = max(_local_date(at), last_seen_on)
+            located_on = max(local_date(at), last_seen_on)
         if to == S.CLOSED:
-            closed_on, closure_reason = _local_date(at), reason
+            closed_on, closure_reason = local_date(at), reason
     status_changed_at = steps[-1][2] if steps else reported_at
 
     creator_role = Role.CASEWORKER if rng.random() < 0.6 else Role.COORDINATOR
@@ -784,14 +693,14 @@ def _age(rng: random.Random) -> int:
 def _relative_name(rng: random.Random, relationship: str, first_surname: str, second_surname: str) -> str:
     """A relative's name that shares the right surname: the father passes on the first, the mother the second."""
     if relationship in (Relationship.FATHER,):
-        return f"{_male_name(rng)} {first_surname} {rng.choice(SURNAMES)}"
+        return f"{male_name(rng)} {first_surname} {rng.choice(SURNAMES)}"
     if relationship == Relationship.MOTHER:
-        return f"{_female_name(rng)} {second_surname or rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+        return f"{female_name(rng)} {second_surname or rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
     if relationship in (Relationship.SIBLING, Relationship.OTHER_RELATIVE):
-        return f"{_female_name(rng)} {first_surname} {second_surname or rng.choice(SURNAMES)}"
+        return f"{female_name(rng)} {first_surname} {second_surname or rng.choice(SURNAMES)}"
     if relationship == Relationship.PARTNER:
-        return f"{_male_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
-    return f"{_female_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+        return f"{male_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+    return f"{female_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
 
 
 def _between(rng: random.Random, start: datetime, end: datetime, now: datetime) -> datetime:
@@ -826,7 +735,7 @@ def _related_rows(ctx: _Context, draft: _Draft, out: _Batch) -> None:
     event(reported_at, draft.creator, TimelineKind.REPORTED, channel=case.report_channel)
     for previous, to, at, reason in draft.steps:
         actor = draft.creator if to == S.VERIFICATION else coordinator
-        on = _local_date(at).isoformat()
+        on = local_date(at).isoformat()
         event(at, actor, TimelineKind.STATUS, **{"from": str(previous), "to": str(to), "on": on, "reason": reason})
 
     # The team: whoever took the report, then the people the coordinator added.
@@ -872,10 +781,10 @@ def _related_rows(ctx: _Context, draft: _Draft, out: _Batch) -> None:
             decided_at = max(reported_at, active_at - timedelta(minutes=rng.randint(5, 180)))
         else:
             decided_at = _between(rng, reported_at, now, now)
-        decided_on = _local_date(decided_at)
+        decided_on = local_date(decided_at)
         given_by, given_rel = draft.contact_name, draft.contact_relationship
         signed = rng.random() < 0.6
-        witness = "" if signed else f"{_female_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+        witness = "" if signed else f"{female_name(rng)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
 
         def consent(purpose: str, decision: str, on: date, at: datetime, notes: str = "") -> None:
             record = out.consents.add(
@@ -926,7 +835,7 @@ def _related_rows(ctx: _Context, draft: _Draft, out: _Batch) -> None:
                     reason = WITHDRAWAL_LOCATED if located_at else WITHDRAWAL_FEAR
                     for purpose in (Purpose.PUBLISH, Purpose.SOCIAL_MEDIA):
                         if any(c["purpose"] == purpose for c in consents):
-                            consent(purpose, Decision.WITHDRAWN, _local_date(withdrawn_at), withdrawn_at, reason)
+                            consent(purpose, Decision.WITHDRAWN, local_date(withdrawn_at), withdrawn_at, reason)
 
     # Notes: a general one now and then; the sensitive sections by the team members whose role writes them.
     note_end = draft.end + timedelta(days=30)
@@ -981,8 +890,6 @@ def _flush(out: _Batch, counts: dict[str, int], batch_size: int) -> None:
 
 def publish_consenting_cases(orgs: list[Organisation], rng: random.Random, now: datetime) -> int:
     """Put most demo cases that consent to publication (and can be shown) on the public site."""
-    from redalert.public.models import Publication
-
     showable = cases_consenting_to(Case.objects.filter(organisation__in=orgs), Purpose.PUBLISH).filter(
         Q(status=S.ACTIVE_SEARCH) | Q(located_on__isnull=False)
     )
@@ -1059,8 +966,6 @@ def seed_demo(
         # The consent rows went in by COPY, past ConsentRecord.save(): derive the current decisions in one go.
         rebuild_current_consents(Case.objects.filter(organisation__in=orgs))
         counts["publications"] = publish_consenting_cases(orgs, rng, now)
-        from redalert.public.listing import rebuild_listing  # lazy, as in publish_consenting_cases
-
         rebuild_listing()  # the publications went in by bulk_create, past Publication.save()
         for (org_id, year), last in references.items():
             CaseCounter.objects.update_or_create(organisation_id=org_id, year=year, defaults={"last_number": last})

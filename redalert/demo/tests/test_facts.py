@@ -1,5 +1,5 @@
-"""The demo's case facts (redalert.demo.facts): consistent with each case's status, dates and consents, and enough
-for the yearly report, the maps and the regional indicators to show data."""
+"""The demo's case facts (redalert.demo.after_report): consistent with each case's status, dates and consents, and
+enough for the yearly report, the maps and the regional indicators to show data."""
 
 import itertools
 import random
@@ -24,7 +24,8 @@ from redalert.cases.models import Case, TimelineEvent, TimelineKind
 from redalert.consent.models import Purpose
 from redalert.consent.rules import may_use
 from redalert.demo import generate
-from redalert.demo.facts import CURRENCY, seed_case_facts
+from redalert.demo.after_report.care import CURRENCY
+from redalert.demo.after_report.run import seed_case_facts
 from redalert.investigation.choices import NOT_KNOWN, OutcomeResult, TraffickingStatus
 from redalert.investigation.models import Outcome, TraffickingEvent, TraffickingFacts
 from redalert.legal.choices import AccusedOutcome, ProceedingStatus

@@ -14,9 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from redalert.cases.models import Case
-from redalert.demo.facts import seed_case_facts
+from redalert.demo.after_report.run import seed_case_facts
 from redalert.demo.generate import (
-    BATCH_SIZE,
     DEFAULT_CASES,
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -25,6 +24,7 @@ from redalert.demo.generate import (
     demo_organisations_exist,
     seed_demo,
 )
+from redalert.demo.rows import BATCH_SIZE
 from redalert.maps.facts import rebuild_map_facts
 from redalert.prevention.demo import seed_prevention
 from redalert.prevention.models import Activity
