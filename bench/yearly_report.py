@@ -9,7 +9,7 @@ proceedings with their status history and accused, services, humanitarian expens
 recipients, deliveries, acknowledgements and escalations). A kept database seeded before seed_demo wrote them gets
 them added once, by the same function.
 
-Then, in one process, it times `redalert.statistics.indicators.yearly_report` (every table, as the page and the
+Then, in one process, it times `redalert.statistics.report.yearly_report` (every table, as the page and the
 downloads compute it) R times for each of (wall time, and the CPU time of this process: the rest is the database
 and, on a shared machine, waiting for a core):
 - the largest demo organisation (60 % of the cases);
@@ -49,7 +49,7 @@ def measure(runs: int) -> None:
     from redalert.cases.models import Case
     from redalert.investigation.models import TraffickingFacts
     from redalert.statistics import tables
-    from redalert.statistics.indicators import yearly_report
+    from redalert.statistics.report import yearly_report
     from redalert.statistics.scope import ORGANISATION, Scope, coalition_scope, organisation_scope
 
     if not TraffickingFacts.objects.exists():  # a database kept from before seed_demo wrote the case facts

@@ -6,7 +6,7 @@ The rules, one sentence each:
 - Cases counted: the organisation's cases whose current consent to "use in statistics" is granted
   (`consent.rules.cases_consenting_to`, through a statistics `Scope`); a withdrawal counts at the next computation.
 - Years: the last `PUBLIC_STATISTICS_YEARS` (default 5) complete calendar years, in the installation's time zone.
-- Definitions: those of the yearly report (`statistics.indicators`): cases worked in the year, new and carried
+- Definitions: those of the yearly report (`redalert.statistics.figures`): cases worked in the year, new and carried
   over, located alive / deceased / result not recorded, not located at the end of the year, sex, minors and
   adults; the state is where she was last seen, counted by the maps (`maps.aggregates.counts_by_subdivision`).
 - A year is published only if at least k cases were worked in it (k = DISCLOSURE_K, at least 11); otherwise
@@ -52,15 +52,10 @@ from redalert.maps.facts import sync_new_cases
 from redalert.maps.models import CaseMapFact
 from redalert.opendata.config import publication_k
 from redalert.opendata.suppression import SuppressedTable, suppress
-from redalert.statistics.indicators import (
-    NO_DATA,
-    YearData,
-    age_group_table,
-    located_result_table,
-    outcome_table,
-    sex_table,
-    worked_table,
-)
+from redalert.statistics.figures.cases import located_result_table, outcome_table, worked_table
+from redalert.statistics.figures.layout import NO_DATA
+from redalert.statistics.figures.people import age_group_table, sex_table
+from redalert.statistics.loading import YearData
 from redalert.statistics.scope import ORGANISATION, Scope
 from redalert.statistics.tables import Table
 

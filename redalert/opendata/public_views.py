@@ -27,7 +27,7 @@ from redalert.opendata.public_stats import (
     public_statistics,
 )
 from redalert.places.names import country_name
-from redalert.statistics.indicators import definitions
+from redalert.statistics.report import definitions
 
 HIDDEN, SHOWN = "hidden", "shown"
 

@@ -59,7 +59,8 @@ from redalert.places.names import country_name
 from redalert.prevention.choices import Reach
 from redalert.prevention.summary import GROUPS as PREVENTION_GROUPS
 from redalert.prevention.summary import Figures, figures
-from redalert.statistics.indicators import ADULT_AGE, Period, local_date, proceeding_periods
+from redalert.statistics.figures.people import ADULT_AGE
+from redalert.statistics.periods import Period, local_date, proceeding_periods
 from redalert.statistics.scope import coalition_scope
 from redalert.statistics.tables import Cell, Column, Report, Row, Table
 

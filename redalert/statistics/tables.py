@@ -1,7 +1,7 @@
 """Report tables and their renderers: the one structure every statistics page and export is built from.
 
 A report is a list of tables; a table is a list of rows; a row has one cell per column. Indicator functions
-(redalert.statistics.indicators, and the regional indicators) build these objects; the pages, the PDF, the XLSX,
+(redalert.statistics.figures, and the regional indicators) build these objects; the pages, the PDF, the XLSX,
 the CSV and the JSON are all rendered from them, so the figures cannot differ between formats.
 
 API (what other modules use):

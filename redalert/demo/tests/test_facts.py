@@ -34,7 +34,7 @@ from redalert.maps.models import CaseMapFact, RouteFact
 from redalert.outbox.models import OutboundMessage, Status
 from redalert.places.models import Place, PlaceKind
 from redalert.prevention.models import Activity
-from redalert.statistics.indicators import yearly_report
+from redalert.statistics.report import yearly_report
 from redalert.statistics.scope import ORGANISATION, Scope
 
 CASES = 200

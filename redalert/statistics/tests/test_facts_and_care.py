@@ -11,7 +11,8 @@ from django.utils import translation
 
 from redalert.care.models import Expense, Service
 from redalert.investigation.models import TraffickingEvent, TraffickingFacts
-from redalert.statistics.indicators import TABLES, YearData
+from redalert.statistics.loading import YearData
+from redalert.statistics.report import TABLES
 from redalert.statistics.scope import coalition_scope, organisation_scope
 from redalert.statistics.tests.conftest import local
 

@@ -19,7 +19,9 @@ from django.utils import translation
 from redalert.consent.models import Purpose
 from redalert.legal.models import Accused
 from redalert.legal.services import change_status, open_proceeding
-from redalert.statistics.indicators import TABLES, YearData, proceeding_periods
+from redalert.statistics.loading import YearData
+from redalert.statistics.periods import proceeding_periods
+from redalert.statistics.report import TABLES
 from redalert.statistics.scope import organisation_scope
 from redalert.testing import record_consent
 

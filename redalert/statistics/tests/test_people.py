@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from redalert.statistics.indicators import TABLES, YearData
+from redalert.statistics.loading import YearData
+from redalert.statistics.report import TABLES
 from redalert.statistics.scope import organisation_scope
 
 pytestmark = pytest.mark.django_db

@@ -9,15 +9,12 @@ import pytest
 from django.utils import translation
 
 from redalert.cases.models import Case
-from redalert.statistics.indicators import (
-    TABLES,
-    Period,
-    YearData,
-    cases_worked_in,
-    open_periods,
-)
+from redalert.statistics.loading import YearData
+from redalert.statistics.periods import Period, open_periods
+from redalert.statistics.report import TABLES
 from redalert.statistics.scope import organisation_scope
 from redalert.statistics.tests.conftest import local
+from redalert.statistics.worked import cases_worked_in
 
 pytestmark = pytest.mark.django_db
 
