@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from redalert.alerts.tests.conftest import alert_case, make_authority
 from redalert.maps.tests.conftest import route
-from redalert.opendata.tests.test_public_stats import cases
+from redalert.opendata.tests.conftest import cases
 from redalert.public.tests.conftest import photo_of_case
 from redalert.statistics.tests.conftest import build
 from redalert.tips.tests.conftest import make_public, public_case, public_id

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from redalert.opendata.tests.test_public_stats import Cases
+from redalert.opendata.tests.conftest import Cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,14 +5,11 @@ of a year, which all share the year total (tests/solver.py's attacker, given eve
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-from redalert.cases.choices import CaseStatus
-from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.consent.models import Decision, Purpose
 from redalert.opendata.public_stats import (
     AGE_GROUPS,
@@ -29,6 +26,7 @@ from redalert.opendata.public_stats import (
     suppress_year,
 )
 from redalert.opendata.suppression import Reason, SuppressedTable
+from redalert.opendata.tests.conftest import Cases
 from redalert.opendata.tests.solver import Attacker, Position
 from redalert.testing import record_consent
 
@@ -192,77 +190,6 @@ def test_a_year_with_fewer_than_k_cases_is_not_published_at_all() -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Cases in the database
 # ---------------------------------------------------------------------------------------------------------------
-
-
-class Cases:
-    """Cases of one organisation with the history the figures need, through intake, consent and the lifecycle."""
-
-    def __init__(self, make_case: Callable[..., Any], make_user: Callable[..., Any], places: dict[str, Any]) -> None:
-        self.make_case = make_case
-        self.make_user = make_user
-        self.places = places
-        self.users: dict[int, Any] = {}
-        self.count = 0
-
-    def user(self, org: Any) -> Any:
-        if org.pk not in self.users:
-            self.users[org.pk] = self.make_user(org, "coordinator", username=f"coordinator-{org.code.lower()}")
-        return self.users[org.pk]
-
-    def add(
-        self,
-        org: Any,
-        number: int,
-        *,
-        reported: date,
-        sex: str = "female",
-        age: int | None = 25,
-        place: str = "qro_city",
-        located: date | None = None,
-        alive: bool = True,
-        consent: bool = True,
-    ) -> list[Any]:
-        user = self.user(org)
-        made = []
-        for _ in range(number):
-            self.count += 1
-            case = self.make_case(
-                org,
-                user,
-                reported_at=_aware(reported),
-                last_seen_on=reported,
-                given_names=f"Persona {self.count}",
-                sex=sex,
-                birth_date=None,
-                estimated_age=age,
-                last_seen_place=self.places[place],
-            )
-            if located is not None:
-                record_consent(case, Purpose.OPEN_FILE, user, on=reported)
-                transition(case, TransitionRequest(CaseStatus.VERIFICATION, on=reported), user)
-                transition(case, TransitionRequest(CaseStatus.ACTIVE_SEARCH, on=reported), user)
-                status = CaseStatus.LOCATED_ALIVE if alive else CaseStatus.LOCATED_DECEASED
-                transition(case, TransitionRequest(status, on=located), user)
-            if consent:
-                record_consent(case, Purpose.STATISTICS, user)
-            made.append(case)
-        return made
-
-    def withdraw(self, case: Any) -> None:
-        record_consent(case, Purpose.STATISTICS, self.user(case.organisation), Decision.WITHDRAWN)
-
-
-def _aware(day: date) -> Any:
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0), timezone.get_default_timezone())
-
-
-@pytest.fixture
-def cases(make_case: Callable[..., Any], make_user: Callable[..., Any], places: dict[str, Any]) -> Cases:
-    return Cases(make_case, make_user, places)
 
 
 def example(cases: Cases, org: Any) -> None:

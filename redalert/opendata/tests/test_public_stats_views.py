@@ -14,8 +14,7 @@ from django.utils import timezone
 from lxml import html
 
 from redalert.opendata.public_map import class_breaks, draw_map
-from redalert.opendata.tests.test_public_stats import Cases
-from redalert.opendata.tests.test_public_stats import cases as cases  # the fixture
+from redalert.opendata.tests.conftest import Cases
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
