@@ -30,6 +30,11 @@ def may_record_legal(user: User, case: Case) -> bool:
     return may_see_legal(user, case) and user.has_role(*RECORDING_ROLES)
 
 
+def may_see_own_proceedings(user: User) -> bool:
+    """The lawyer's page of her proceedings (and its place in the menu): lawyers and coordinators."""
+    return user.has_role(*RECORDING_ROLES)
+
+
 def legal_case_for(user: User, pk: int, *, record: bool = False) -> Case:
     case = case_for(user, pk, Action.VIEW, NoteSection.LEGAL)
     if record and not may_record_legal(user, case):

@@ -287,7 +287,7 @@ def estimate_add(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The lawyer's page: her proceedings (cases whose legal section she sees on the team) and next hearings."""
     user = _user(request)
-    if not user.works_on_cases or not user.has_role(Role.LAWYER, Role.COORDINATOR):
+    if not user.works_on_cases or not permissions.may_see_own_proceedings(user):
         raise Http404
     team_cases = visible_cases(user).filter(memberships__user=user).select_related("person")
     cases = [c for c in team_cases if permissions.may_see_legal(user, c)]

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "redalert.accounts",
+    "redalert.access",
     "redalert.audit",
     "redalert.places",
     "redalert.cases",
