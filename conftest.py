@@ -196,8 +196,11 @@ def screenshot() -> Callable[[Any, str], None]:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
-    """Each test starts with an empty cache (rate limits, cached filter choices)."""
+    """Each test starts with an empty cache (rate limits, cached filter choices, the maps' memory of places)."""
     from django.core.cache import cache
 
+    from redalert.maps.places import forget
+
     cache.clear()
+    forget()
     yield

@@ -1,4 +1,5 @@
-"""The Celery app: Redis broker and CELERY_* settings from Django; beat drains the outbox every few seconds.
+"""The Celery app: Redis broker and CELERY_* settings from Django; beat drains the outbox and catches the queued
+change followers up every few seconds.
 
 Start a worker with `celery -A redalert.celery worker --beat -l info` (or `manage.py run_worker` without Redis).
 """
@@ -14,11 +15,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redalert.settings.dev")
 
 app = Celery("redalert")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["redalert.outbox", "redalert.alerts", "redalert.imports"])
+app.autodiscover_tasks(["redalert.outbox", "redalert.alerts", "redalert.imports", "redalert.changes"])
 
 DELIVER_OUTBOX = "redalert.outbox.tasks.deliver_outbox"
 ESCALATE_ALERTS = "redalert.alerts.tasks.escalate_alerts"
 RUN_DUE_IMPORTS = "redalert.imports.tasks.run_due_imports"
+FOLLOW_CHANGES = "redalert.changes.tasks.follow_changes"
 
 
 @app.on_after_configure.connect
@@ -32,3 +34,6 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     sender.add_periodic_task(escalation, sender.signature(ESCALATE_ALERTS), name="escalate-alerts")
     # Imports queued while the broker was down, and those whose worker died (redalert.imports.jobs).
     sender.add_periodic_task(30.0, sender.signature(RUN_DUE_IMPORTS), name="run-due-imports")
+    # The queued followers of case changes (map facts, match keys): redalert.changes.announce.
+    following = float(getattr(settings, "CHANGES_BEAT_SECONDS", 2))
+    sender.add_periodic_task(following, sender.signature(FOLLOW_CHANGES), name="follow-changes")

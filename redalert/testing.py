@@ -10,7 +10,11 @@ from typing import Any
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.changes.announce import catch_up_all
+from redalert.consent.choices import ConsentMethod, Decision, Purpose
+from redalert.consent.models import ConsentRecord
+from redalert.consent.services import record_decision
+from redalert.public.services import publication_for, set_public
 
 
 def record_consent(
@@ -22,9 +26,8 @@ def record_consent(
     on: date = date(2026, 3, 2),
     given_by: str = "Rosa Hernández Cruz",
 ) -> ConsentRecord:
-    """A verbal, witnessed decision of the missing person's mother about one purpose."""
-    return ConsentRecord.objects.create(
-        case=case,
+    """A verbal, witnessed decision of the missing person's mother about one purpose, recorded by the service."""
+    decision_record = ConsentRecord(
         purpose=purpose,
         decision=decision,
         given_by_name=given_by,
@@ -32,8 +35,8 @@ def record_consent(
         method=ConsentMethod.VERBAL_WITNESSED,
         witness_name="Ana Ruiz",
         decided_on=on,
-        recorded_by=by,
     )
+    return record_decision(case, decision_record, actor=by)
 
 
 def start_search(case: Any, by: Any) -> Any:
@@ -46,8 +49,6 @@ def start_search(case: Any, by: Any) -> Any:
 
 def make_public(case: Any, by: Any, **publication_fields: Any) -> Any:
     """Bring a case into active search if needed, record consent to publish and show it on the public site."""
-    from redalert.public.services import publication_for, set_public
-
     if case.status in (CaseStatus.REPORTED, CaseStatus.VERIFICATION):
         start_search(case, by)
     record_consent(case, Purpose.PUBLISH, by)
@@ -55,3 +56,8 @@ def make_public(case: Any, by: Any, **publication_fields: Any) -> Any:
     for name, value in publication_fields.items():
         setattr(publication, name, value)
     return set_public(case, publication, True, actor=by)
+
+
+def follow_changes() -> int:
+    """Run the queued change followers until nothing waits, as the workers would (map facts, match keys)."""
+    return catch_up_all()

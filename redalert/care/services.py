@@ -21,6 +21,7 @@ from redalert.care.choices import REFERRAL_TRANSITIONS, ReferralDirection, Refer
 from redalert.care.models import Consultation, Expense, Referral, ServiceFeedback, quarter_of
 from redalert.care.money import Total, totals
 from redalert.cases.models import Case
+from redalert.changes.announce import Kind, announce
 from redalert.consent.models import Purpose
 from redalert.consent.rules import may_use
 
@@ -30,8 +31,12 @@ class CareError(Exception):
 
 
 def save_record(obj: Any, *, case: Case | None, actor: User, request: HttpRequest | None = None, section: str) -> Any:
-    """Validate, save and audit a care record."""
-    return save_audited(obj, actor=actor, case=case, request=request, section=section)
+    """Validate, save and audit a care record, and announce it when it belongs to a case."""
+    with transaction.atomic():
+        saved = save_audited(obj, actor=actor, case=case, request=request, section=section)
+        if case is not None:
+            announce(case.pk, Kind.CARE, actor=actor)
+    return saved
 
 
 def partner_directory(organisation: Organisation | None) -> Any:
@@ -97,6 +102,7 @@ def set_referral_status(
             request=request,
             detail={"section": "care", "from": old, "to": to},
         )
+        announce(referral.case_id, Kind.CARE, actor=actor)
     return referral
 
 

@@ -18,6 +18,9 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.choices import CaseStatus as S
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
+from redalert.changes.announce import Kind, announce
+from redalert.consent.choices import Purpose
+from redalert.consent.rules import may_use
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -53,9 +56,6 @@ def allowed_targets(case: Case) -> tuple[str, ...]:
 
 def check_transition(case: Case, req: TransitionRequest) -> None:
     """Raise TransitionError with a clear message if `case` may not move as requested now."""
-    from redalert.consent.models import Purpose
-    from redalert.consent.rules import may_use
-
     if req.to not in S.values:
         raise TransitionError(_("Unknown status."))
     if req.to not in allowed_targets(case):
@@ -107,13 +107,7 @@ def transition(case: Case, req: TransitionRequest, actor: User, request: HttpReq
             locked.closed_on = None
             locked.closure_reason = ""
         locked.save()
-        if req.to == S.ACTIVE_SEARCH:
-            from redalert.tasks.services import create_alba_checkpoints  # lazy: tasks depends on cases
-
-            create_alba_checkpoints(locked, actor)
-        from redalert.public.listing import case_changed  # lazy: public depends on cases
-
-        case_changed(locked.pk)
+        announce(locked.pk, Kind.STATUS, actor=actor)  # Protocolo Alba's checkpoints follow (redalert.tasks)
         data = {"from": previous, "to": req.to, "on": day.isoformat(), "reason": req.reason.strip()[:300]}
         TimelineEvent.objects.create(case=locked, actor=actor, kind=TimelineKind.STATUS, summary_data=data)
         audit_record(actor, AuditAction.TRANSITION, locked, case=locked, request=request, detail=data)

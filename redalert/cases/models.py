@@ -18,6 +18,7 @@ from redalert.cases.choices import (
     Sex,
     YesNoUnknown,
 )
+from redalert.consent.choices import Decision, Purpose
 from redalert.lib.crypto import EncryptedTextField
 from redalert.lib.storage import private_storage
 from redalert.lib.text import fold
@@ -293,8 +294,6 @@ class TimelineEvent(models.Model):
     def describe(self) -> str:
         """The timeline line in the reader's language (built at display time, so it follows her language)."""
         from django.utils.translation import gettext as _
-
-        from redalert.consent.models import Decision, Purpose
 
         data = self.summary_data or {}
         if self.kind == TimelineKind.REPORTED:

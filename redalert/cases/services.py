@@ -1,4 +1,5 @@
-"""What staff do to a case file, as plain functions. Each writes the timeline and the audit log itself."""
+"""What staff do to a case file, as plain functions. Each writes the timeline and the audit log itself, and
+announces the change (redalert.changes.announce) so that the read models follow."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from redalert.cases.models import (
     TimelineKind,
 )
 from redalert.cases.photos import CleanPhoto
+from redalert.changes.announce import Kind, announce
 from redalert.lib.crypto import EncryptedTextField
-from redalert.maps.facts import refresh_case_facts
 from redalert.places.models import Place
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def open_report(
             case=case, actor=actor, kind=TimelineKind.REPORTED, summary_data={"channel": data.report_channel}
         )
         audit_record(actor, AuditAction.CREATE, case, case=case, request=request, detail={"reference": case.reference})
-        refresh_case_facts(case)
+        announce(case.pk, Kind.OPENED, actor=actor)
     return case
 
 
@@ -154,7 +155,7 @@ def save_changes(
                 case=case, actor=actor, kind=TimelineKind.CHANGE, summary_data={"fields": sorted(all_changes)}
             )
             audit_record(actor, AuditAction.CHANGE, case, case=case, request=request, detail={"changes": all_changes})
-            refresh_case_facts(case)  # the maps count the new place, date, sex or age
+            announce(case.pk, Kind.EDITED, actor=actor)
     return all_changes
 
 
@@ -201,6 +202,7 @@ def add_photo(case: Case, photo: CleanPhoto, *, caption: str, actor: User, reque
         stored.save()
         TimelineEvent.objects.create(case=case, actor=actor, kind=TimelineKind.PHOTO, summary_data={"photo": stored.pk})
         audit_record(actor, AuditAction.CREATE, stored, case=case, request=request)
+        announce(case.pk, Kind.EDITED, actor=actor)
     return stored
 
 

@@ -1,33 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from redalert.cases.choices import Relationship
 from redalert.cases.models import Case
+from redalert.consent.choices import ConsentMethod, Decision, Purpose
 from redalert.lib.storage import private_storage
-
-
-class Purpose(models.TextChoices):
-    OPEN_FILE = "open_file", _("Open the case file")
-    PUBLISH = "publish", _("Publish photo and details on the public site")
-    SHARE_AUTHORITIES = "share_authorities", _("Share with authorities")
-    SOCIAL_MEDIA = "social_media", _("Share on social media")
-    LEGAL_REPRESENTATION = "legal_representation", _("Legal representation")
-    STATISTICS = "statistics", _("Use in statistics")
-    REFERRAL = "referral", _("Refer to a partner organisation")
-
-
-class Decision(models.TextChoices):
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class ConsentMethod(models.TextChoices):
-    SIGNED_FORM = "signed_form", _("Signed form (scan attached)")
-    VERBAL_WITNESSED = "verbal_witnessed", _("Verbal, with a witness")
 
 
 class ConsentRecord(models.Model):
@@ -68,21 +48,15 @@ class ConsentRecord(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("Consent records are history: record a new decision instead of changing one.")
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            CurrentConsent.objects.update_or_create(
-                case_id=self.case_id, purpose=self.purpose, defaults={"decision": self.decision, "record": self}
-            )
-            from redalert.public.listing import consent_changed  # lazy: public depends on consent
-
-            consent_changed(self.case_id, self.purpose)
+        super().save(*args, **kwargs)
 
 
 class CurrentConsent(models.Model):
-    """The newest decision for each case and purpose, kept up to date by ConsentRecord.save().
+    """The newest decision for each case and purpose: a read model that follows consent decisions.
 
     It lets lists of many cases (the public site, exports, statistics) filter on consent with an indexed join
-    instead of reading each case's history. Bulk loads that bypass save() must call
+    instead of reading each case's history. It follows every announced consent decision in the same transaction
+    (redalert.consent.followers); bulk loads that announce nothing call
     redalert.consent.rules.rebuild_current_consents() before committing. A case without a row here counts as
     having no consent, so a forgotten rebuild hides cases rather than exposing them.
     """

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -10,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.cases.models import Case
-from redalert.consent.models import ConsentRecord, CurrentConsent, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import ConsentRecord, CurrentConsent
 
 
 @dataclass(frozen=True)
@@ -57,24 +60,48 @@ def cases_consenting_to(cases: QuerySet[Case], purpose: Purpose | str) -> QueryS
     return cases.filter(current_consents__purpose=Purpose(purpose), current_consents__decision=Decision.GRANTED)
 
 
-def rebuild_current_consents(cases: QuerySet[Case] | None = None) -> int:
-    """Recompute CurrentConsent from the history (after bulk loads that bypass ConsentRecord.save()).
+def newest_decisions(
+    case_ids: Collection[int] | QuerySet[Case] | None = None,
+) -> dict[tuple[int, str], tuple[int, str]]:
+    """(case, purpose) → (record id, decision) of the current decision, for these cases (or all).
 
-    The newest record per case and purpose is the one with no later record (records are append-only, so ids order
-    them as recorded). Returns the number of rows written.
+    The current decision is the record with no later record for the same case and purpose (records are
+    append-only, so ids order them as recorded).
     """
     records = ConsentRecord.objects.all()
-    if cases is not None:
-        records = records.filter(case__in=cases)
+    if case_ids is not None:
+        records = records.filter(case_id__in=cast(Any, case_ids))
     later = ConsentRecord.objects.filter(
         case_id=OuterRef("case_id"), purpose=OuterRef("purpose"), id__gt=OuterRef("id")
     )
     newest = records.filter(~Exists(later)).values_list("id", "case_id", "purpose", "decision")
+    return {(case_id, purpose): (pk, decision) for pk, case_id, purpose, decision in newest.iterator()}
+
+
+def rebuild_current_consents(case_ids: Collection[int] | QuerySet[Case] | None = None) -> int:
+    """Make CurrentConsent match the history for these cases (or all); returns how many rows it changed.
+
+    Announced decisions keep CurrentConsent current on their own (redalert.consent.followers); this repairs it
+    after bulk loads that bypass the services, and running it again changes nothing.
+    """
     with transaction.atomic():
-        stale = CurrentConsent.objects.all()
-        if cases is not None:
-            stale = stale.filter(case__in=cases)
-        stale.delete()
-        rows = [CurrentConsent(record_id=i, case_id=c, purpose=p, decision=d) for i, c, p, d in newest.iterator()]
-        CurrentConsent.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+        stored_rows = CurrentConsent.objects.all()
+        if case_ids is not None:
+            stored_rows = stored_rows.filter(case_id__in=cast(Any, case_ids))
+        stored = {
+            (c, p): (pk, r, d)
+            for pk, c, p, r, d in stored_rows.values_list("pk", "case_id", "purpose", "record_id", "decision")
+        }
+        fresh = newest_decisions(case_ids)
+        gone = [pk for key, (pk, _r, _d) in stored.items() if key not in fresh]
+        stale = [pk for key, (pk, r, d) in stored.items() if key in fresh and fresh[key] != (r, d)]
+        CurrentConsent.objects.filter(pk__in=gone + stale).delete()
+        missing = [key for key in fresh if key not in stored or stored[key][0] in stale]
+        CurrentConsent.objects.bulk_create(
+            [
+                CurrentConsent(case_id=c, purpose=p, record_id=fresh[(c, p)][0], decision=fresh[(c, p)][1])
+                for c, p in missing
+            ],
+            batch_size=5000,
+        )
+    return len(gone) + len(missing)

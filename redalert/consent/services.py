@@ -9,6 +9,7 @@ from django.db import transaction
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
+from redalert.changes.announce import Kind, announce
 from redalert.consent.models import ConsentRecord
 
 if TYPE_CHECKING:
@@ -22,12 +23,14 @@ def record_decision(
 ) -> ConsentRecord:
     """Store a consent decision (grant, refusal or withdrawal) for one purpose of a case.
 
-    A withdrawal takes effect at once: everything that asks redalert.consent.rules.may_use sees it on its next read.
+    A withdrawal takes effect at once: everything that asks redalert.consent.rules.may_use sees it on its next read,
+    and what follows a consent decision (the current consent, the public listing…) follows in this transaction.
     """
     with transaction.atomic():
         decision.case = case
         decision.recorded_by = actor
         decision.save()
+        announce(case.pk, Kind.CONSENT, purpose=decision.purpose)
         data = {"purpose": decision.purpose, "decision": decision.decision}
         TimelineEvent.objects.create(case=case, actor=actor, kind=TimelineKind.CONSENT, summary_data=data)
         audit_record(actor, AuditAction.CREATE, decision, case=case, request=request, detail=data)

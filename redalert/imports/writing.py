@@ -32,6 +32,7 @@ from redalert.care.models import Expense, Service
 from redalert.cases.choices import CaseStatus, Gender, Relationship, Sex, YesNoUnknown
 from redalert.cases.models import Case, MissingPerson, TeamMembership, TimelineEvent, TimelineKind
 from redalert.cases.services import diff, next_reference
+from redalert.changes.announce import Kind, announce, announce_many
 from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
 from redalert.imports.columns import BY_NAME, EXPENSES, HISTORY, LEGAL, SERVICES
 from redalert.imports.models import ImportedCase, ImportedObject, ImportJob
@@ -41,7 +42,6 @@ from redalert.investigation.choices import EventType, OutcomeResult, Trafficking
 from redalert.investigation.models import Outcome, TraffickingEvent, TraffickingFacts
 from redalert.legal.choices import AccusedOutcome, Authority, ProceedingStatus
 from redalert.legal.models import Accused, Proceeding, StatusChange
-from redalert.maps.facts import refresh_case_facts
 from redalert.places.models import Place
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -86,11 +86,6 @@ ANSWER_TO_DECISION = {
     Decision.REFUSED: Decision.REFUSED,
 }
 KEY_COLUMNS = ("organisation", "case_reference")
-# What the maps count (redalert.maps.facts): an update of these re-derives the case's map rows.
-MAPPED_COLUMNS = frozenset(
-    {"last_seen_on", "last_seen_place", "sex", "birth_date", "age_at_disappearance", "type_of_exploitation"}
-    | ROUTE_COLUMNS.keys()
-)
 
 
 @dataclass(frozen=True)
@@ -378,7 +373,7 @@ class _Writer:
         )
         if current is not None and current.decision == decision:
             return
-        ConsentRecord(  # saved one by one: its save() keeps the current decision of the case up to date
+        ConsentRecord(  # the current decision follows the import's announcement (redalert.consent.followers)
             case=self.case,
             purpose=purpose,
             decision=decision,
@@ -520,6 +515,7 @@ def create_rows(ctx: WriteContext, rows: list[ParsedRow]) -> None:
         case = writer.case
         detail = {"import": ctx.job.pk if ctx.job else None, "line": writer.row.line, "reference": case.reference}
         audit_record(actor, AuditAction.CREATE, case, case=case, detail=detail)
+    announce_many([writer.case.pk for writer in writers], Kind.IMPORTED, actor=actor)
 
 
 def _update(ctx: WriteContext, row: ParsedRow, imported: ImportedCase, prints: dict[str, str]) -> str:
@@ -542,8 +538,7 @@ def _update(ctx: WriteContext, row: ParsedRow, imported: ImportedCase, prints: d
     writer.children(changed, report_line=bool(changed & {"reported_on", "report_channel"}))
     pending.flush()
     ImportedObject.objects.bulk_create(writer.marks())
-    if changed & MAPPED_COLUMNS:
-        refresh_case_facts(case)  # the maps count its place, year, sex, age, exploitation and route
+    announce(case.pk, Kind.IMPORTED, actor=ctx.actor)  # current consent, public listing, maps, match keys follow
     imported.fingerprints = {**imported.fingerprints, **prints}
     imported.last_job = ctx.job
     imported.line = row.line

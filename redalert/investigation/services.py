@@ -17,11 +17,11 @@ from redalert.audit.log import save_audited
 from redalert.audit.models import AuditAction
 from redalert.cases.choices import CaseStatus, NoteSection
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, transition
+from redalert.changes.announce import Kind, announce
 from redalert.investigation.choices import CustodyAction, OutcomeResult
 from redalert.investigation.evidence import CheckedFile
 from redalert.investigation.matching import KeyKind, keys_for
 from redalert.investigation.models import CustodyEvent, EvidenceItem, LinkedPerson, MatchKey, Outcome
-from redalert.maps.facts import refresh_case_facts
 from redalert.places.models import Place
 
 if TYPE_CHECKING:
@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 def add_record(case: Case, obj: Model, *, actor: User, request: HttpRequest | None = None) -> Model:
     """Save a new source, finding, route event… of the case and audit it (never its encrypted content)."""
     obj.case = case  # type: ignore[attr-defined]
-    saved = save_audited(obj, actor=actor, case=case, request=request, section="investigation", validate=False)
-    refresh_case_facts(case)
+    with transaction.atomic():
+        saved = save_audited(obj, actor=actor, case=case, request=request, section="investigation", validate=False)
+        announce(case.pk, Kind.INVESTIGATION, actor=actor)  # the maps count facts and routes
     return saved
 
 
@@ -101,20 +102,32 @@ def current_holder(item: EvidenceItem) -> str:
     return last.to_holder if last else ""
 
 
-def refresh_keys(person: LinkedPerson) -> None:
-    """Replace the match keys of a linked person with those of its current values."""
-    keys = keys_for(**person.match_values())
-    MatchKey.objects.filter(linked_person=person).delete()
-    MatchKey.objects.bulk_create(
-        MatchKey(
-            linked_person=person,
-            case_id=person.case_id,
-            organisation_id=person.case.organisation_id,
-            kind=kind,
-            digest=value,
-        )
-        for kind, value in sorted(keys)
+def _key_rows(people: list[LinkedPerson]) -> set[tuple[int, int, int, str, str]]:
+    """(linked person, case, organisation, kind, digest) of every match key these people should have now."""
+    return {
+        (person.pk, person.case_id, person.case.organisation_id, kind, value)
+        for person in people
+        for kind, value in keys_for(**person.match_values())
+    }
+
+
+def refresh_case_keys(case_ids: list[int]) -> int:
+    """Make the match keys of these cases' linked people match their current values (the follower of announced
+    investigation changes, and the rebuild). Returns how many keys were added or removed."""
+    people = list(LinkedPerson.objects.filter(case_id__in=case_ids).select_related("case"))
+    fresh = _key_rows(people)
+    stored_rows = MatchKey.objects.filter(case_id__in=case_ids).values_list(
+        "pk", "linked_person_id", "case_id", "organisation_id", "kind", "digest"
     )
+    stored = {tuple(row[1:]): row[0] for row in stored_rows}
+    gone = [pk for row, pk in stored.items() if row not in fresh]
+    added = sorted(fresh - stored.keys())
+    MatchKey.objects.filter(pk__in=gone).delete()
+    MatchKey.objects.bulk_create(
+        MatchKey(linked_person_id=person, case_id=case, organisation_id=organisation, kind=kind, digest=value)
+        for person, case, organisation, kind, value in added
+    )
+    return len(gone) + len(added)
 
 
 def save_linked_person(
@@ -126,7 +139,7 @@ def save_linked_person(
         if created:
             person.created_by = actor
         person.save()
-        refresh_keys(person)
+        announce(case.pk, Kind.INVESTIGATION, actor=actor)  # the search and match keys follow
         audit_record(
             actor,
             AuditAction.CREATE if created else AuditAction.CHANGE,
@@ -229,6 +242,7 @@ def record_outcome(case: Case, data: OutcomeData, *, actor: User, request: HttpR
         )
         if deceased:
             create_family_support_tasks(case, actor)
+        announce(case.pk, Kind.OUTCOME, actor=actor)
         audit_record(
             actor,
             AuditAction.CREATE,

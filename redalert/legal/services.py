@@ -16,6 +16,7 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.log import save_audited
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case
+from redalert.changes.announce import Kind, announce
 from redalert.consent.models import Purpose
 from redalert.consent.rules import Verdict, may_use
 from redalert.legal.choices import WORLD, DeclineReason, ProceedingStatus
@@ -67,13 +68,17 @@ def open_proceeding(case: Case, *, actor: User, request: HttpRequest | None = No
             actor=actor,
         )
         audit_record(actor, AuditAction.CREATE, proceeding, case=case, request=request, detail={"section": "legal"})
+        announce(case.pk, Kind.LEGAL, actor=actor)
     return proceeding
 
 
 def add_record(obj: Any, *, case: Case, actor: User, request: HttpRequest | None = None) -> Any:
     """Save a sub-record of a proceeding (hearing, measure, accused, reparation, payment) after the consent check."""
     _require_consent(case)
-    return save_audited(obj, actor=actor, case=case, request=request, section="legal")
+    with transaction.atomic():
+        saved = save_audited(obj, actor=actor, case=case, request=request, section="legal")
+        announce(case.pk, Kind.LEGAL, actor=actor)
+    return saved
 
 
 def change_status(
@@ -119,6 +124,7 @@ def change_status(
             request=request,
             detail={"section": "legal", "from": change.from_status, "to": to},
         )
+        announce(proceeding.case_id, Kind.LEGAL, actor=actor)
     return change
 
 

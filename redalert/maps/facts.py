@@ -10,15 +10,14 @@ Rules, one sentence each:
   recruitment place is recorded, of the place last seen, to the area of each exploitation stop with a place; a
   case without an exploitation place has no leg.
 
-How they are kept current, without signals: the services that change what the maps count call
-`refresh_case_facts` (cases.services.open_report and save_changes, investigation.services.add_record); every
-map request first calls `sync`, which derives cases created past the services (bulk loads, seed_demo, imports:
-ids above a watermark) and applies consent decisions about statistics recorded since the last sync (consent
-records are append-only, so their ids say what is new); `rebuild_map_facts` re-derives everything.
+How they are kept current: the map rows are a queued follower of the changes the services announce
+(redalert.maps.followers: intake, edits, consent to statistics, investigation facts, imports, merges), caught up
+by the workers; every map request first calls `sync`, which catches that queue up, derives cases created past the
+services (bulk loads such as seed_demo: ids above a watermark) and applies consent decisions about statistics
+recorded past them (consent records are append-only, so their ids say what is new); `rebuild_map_facts`
+re-derives everything and says how many rows it changed.
 
-Every write increments MapState.version (a row lock until the caller's transaction ends): the services call
-`refresh_case_facts` after their audit entry, so that locks are always taken in the same order (the audit head,
-then the map state).
+Every write increments MapState.version (a row lock until the transaction ends).
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from redalert.cases.models import Case
+from redalert.changes.announce import catch_up
 from redalert.consent.models import ConsentRecord, Purpose
 from redalert.consent.rules import cases_consenting_to
 from redalert.investigation.choices import EventType
@@ -40,6 +40,7 @@ from redalert.maps.filters import exploitation_bits
 from redalert.maps.models import CaseMapFact, MapState, RouteFact
 from redalert.maps.places import place_info
 
+FOLLOWER = "map_facts"  # the name of the queued follower that keeps these rows (redalert.maps.followers)
 FACT_FIELDS = ["organisation_id", "year", "sex", "age", "exploitation", "statistics", "place_id"]
 # Consent records to statistics are re-applied on every sync until they are this old (see _apply_consents).
 CONSENT_SETTLED = timedelta(seconds=60)
@@ -120,11 +121,10 @@ def _write(case_ids: list[int], facts: list[CaseMapFact], routes: list[RouteFact
         _changed()
 
 
-def refresh_case_facts(case: Case | int) -> None:
-    """Re-derive one case's map rows; called by the services that change what the maps count."""
-    case_id = case if isinstance(case, int) else case.pk
-    facts, routes = derive([case_id])
-    _write([case_id], facts, routes)
+def refresh_facts(case_ids: list[int]) -> None:
+    """Re-derive these cases' map rows (the follower of announced changes; cases that no longer exist lose theirs)."""
+    facts, routes = derive(case_ids)
+    _write(case_ids, facts, routes)
 
 
 def _derive_after(last: int, batch_size: int, progress: Any = None) -> tuple[int, int]:
@@ -143,13 +143,57 @@ def _derive_after(last: int, batch_size: int, progress: Any = None) -> tuple[int
             progress(done)
 
 
+ROUTE_FIELDS = ["origin", "destination", *FACT_FIELDS[:-1]]
+
+
+def _signatures(facts: list[CaseMapFact], routes: list[RouteFact]) -> dict[int, tuple[Any, ...]]:
+    """Per case, everything its map rows say, comparable between derived and stored rows."""
+    legs: dict[int, set[tuple[Any, ...]]] = {}
+    for route in routes:
+        legs.setdefault(route.case_id, set()).add(tuple(getattr(route, name) for name in ROUTE_FIELDS))
+    signatures: dict[int, tuple[Any, ...]] = {
+        fact.case_id: (tuple(getattr(fact, name) for name in FACT_FIELDS), frozenset(legs.pop(fact.case_id, ())))
+        for fact in facts
+    }
+    signatures.update({case_id: (None, frozenset(rows)) for case_id, rows in legs.items()})
+    return signatures
+
+
+def _stored(case_ids: list[int]) -> tuple[list[CaseMapFact], list[RouteFact]]:
+    return (
+        list(CaseMapFact.objects.filter(case_id__in=case_ids).only("case_id", *FACT_FIELDS)),
+        list(RouteFact.objects.filter(case_id__in=case_ids).only("case_id", *ROUTE_FIELDS)),
+    )
+
+
 def rebuild_map_facts(batch_size: int = 5000, progress: Any = None) -> int:
-    """Re-derive the map rows of every case, in batches (after bulk loads and imports). Returns the count."""
+    """Re-derive the map rows of every case, in batches, and write those that differ (after bulk loads, or to
+    check that the followers kept them current). Returns how many cases' rows changed; running it again gives 0."""
     _state()
     consent_high = ConsentRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    done, _last = _derive_after(0, batch_size, progress)
+    changed = done = last = 0
+    while True:
+        ids = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        facts, routes = derive(ids)
+        fresh, stored = _signatures(facts, routes), _signatures(*_stored(ids))
+        differing = [pk for pk in ids if fresh.get(pk) != stored.get(pk)]
+        if differing:
+            wanted = set(differing)
+            _write(
+                differing,
+                [fact for fact in facts if fact.case_id in wanted],
+                [route for route in routes if route.case_id in wanted],
+            )
+        changed += len(differing)
+        done += len(ids)
+        last = ids[-1]
+        if progress is not None:
+            progress(done)
+    MapState.objects.filter(pk=1, last_case_id__lt=last).update(last_case_id=last)
     MapState.objects.filter(pk=1, last_consent_id__lt=consent_high).update(last_consent_id=consent_high)
-    return done
+    return changed
 
 
 @dataclass(frozen=True)
@@ -191,6 +235,7 @@ def sync(batch_size: int = 5000) -> SyncResult:
 
     Called before every map is drawn.
     """
+    catch_up(names=[FOLLOWER])
     state = MapState.objects.filter(pk=1).first() or _state()
     cases, _last = _derive_after(state.last_case_id, batch_size)
     consents, high = _apply_consents(state.last_consent_id)

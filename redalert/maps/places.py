@@ -2,8 +2,8 @@
 cells of its public coordinates (towns only). Read once per process and remembered: the counts are grouped by
 place in the database, and everything else is looked up here.
 
-The memory is cleared whenever a place is saved or deleted (the gazetteer changes only when it is reloaded;
-`load_places` writes in bulk, so restart the application after it, as after any deploy).
+The gazetteer changes only when `load_places` reloads it: restart the application after it, as after any deploy
+(or call `forget()`; the test suite does before each test, since ids can be reused after a rollback).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import h3.api.basic_int as h3
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from redalert.places.models import Place, PlaceKind
 
@@ -83,9 +81,3 @@ def forget() -> None:
     _known.clear()
     _states.clear()
     area_point.cache_clear()
-
-
-@receiver(post_save, sender=Place, dispatch_uid="maps_forget_places_on_save")
-@receiver(post_delete, sender=Place, dispatch_uid="maps_forget_places_on_delete")
-def _place_changed(**kwargs: Any) -> None:
-    forget()

@@ -1,12 +1,11 @@
 """The public listing: one row per case that public_cases() admits now, for fast public lists.
 
 public_cases() decides; PublicListing is a copy of its answer with the columns the lists filter and sort on. The
-copy is brought up to date by sync_listing(), in the same transaction as the change, by:
-- Publication.save() (publishing, unpublishing, editing what is shown),
-- ConsentRecord.save() for the purpose "publish" (consent_changed(), called from redalert.consent.models),
-- the lifecycle (case_changed(), called from redalert.cases.lifecycle.transition),
-- edits of a listed case or its person (searched_fields_changed(), on post_save of Case and MissingPerson),
-and recomputed from scratch by rebuild_listing() (`manage.py rebuild_public_listing`, and the demo seeder).
+copy follows the changes announced by the services (redalert.changes.announce), in the same transaction as the
+change: publishing, unpublishing and editing what is shown, consent decisions about publishing, lifecycle
+transitions, imports and merges re-sync the case; edits of the general sections re-sync it only if it is listed
+(redalert.public.followers). rebuild_listing() recomputes it from scratch (`manage.py rebuild_public_listing`,
+and the demo seeder).
 
 Each sync takes the PublicVersion row lock first, so syncs of the public site run one after another and each sees
 what the previous one committed; it renews the public version whenever the case is or was public, which makes
@@ -159,23 +158,11 @@ def rebuild_listing() -> SyncResult:
     return result
 
 
-def consent_changed(case_id: int, purpose: str) -> None:
-    """Hook for ConsentRecord.save(): a decision about publishing can show or hide the case."""
-    from redalert.consent.models import Purpose
-
-    if purpose == Purpose.PUBLISH:
-        sync_listing([case_id])
-
-
-def case_changed(case_id: int) -> None:
-    """Hook for the lifecycle: a new status can show or hide the case, or move it between the two lists."""
-    sync_listing([case_id])
-
-
-def searched_fields_changed(case_id: int) -> None:
-    """After an edit of a case or its person: a listed case's name, age, place or date may have changed.
+def searched_fields_changed(case_ids: Iterable[int]) -> None:
+    """After an edit of cases or their people: a listed case's name, age, place or date may have changed.
 
     Cases that are not listed are skipped (only publishing, consent and the lifecycle can list them).
     """
-    if PublicListing.objects.filter(case_id=case_id).exists():
-        sync_listing([case_id])
+    listed = list(PublicListing.objects.filter(case_id__in=list(case_ids)).values_list("case_id", flat=True))
+    if listed:
+        sync_listing(listed)

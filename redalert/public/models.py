@@ -59,14 +59,6 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.case} ({self.public_id})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save, and bring the case's public listing row and the public version up to date in the same transaction."""
-        from redalert.public.listing import sync_listing
-
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            sync_listing([self.case_id])
-
 
 class PublicText(models.Model):
     """An organisation's public texts in one language, edited by its public-site editors."""

@@ -12,6 +12,7 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
+from redalert.changes.announce import Kind, announce
 from redalert.consent.models import Purpose
 from redalert.consent.rules import Verdict, may_use
 from redalert.public.models import Publication
@@ -55,6 +56,7 @@ def set_public(
             publication.published_at = timezone.now()
             publication.published_by = actor
         publication.save()
+        announce(case.pk, Kind.PUBLICATION)
         if was_public != public:
             TimelineEvent.objects.create(
                 case=case, actor=actor, kind=TimelineKind.PUBLICATION, summary_data={"public": public}

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "redalert.changes",
     "redalert.accounts",
     "redalert.access",
     "redalert.audit",

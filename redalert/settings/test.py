@@ -22,3 +22,4 @@ STORAGES = {
 }
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
+CHANGES_RAISE_FOLLOWER_ERRORS = True  # a failing change follower fails the test instead of being logged

@@ -14,6 +14,7 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.care.choices import Recipient
 from redalert.cases.models import Case
+from redalert.changes.announce import Kind, announce
 from redalert.shelters.models import Facility, Stay
 
 
@@ -109,6 +110,7 @@ def check_in(
         if over:
             detail.update({"over_capacity": True, "capacity": locked.capacity, "reason": override_reason})
         audit_record(actor, AuditAction.CREATE, stay, case=case, request=request, detail=detail)
+        announce(case.pk, Kind.CARE, actor=actor)
     return stay
 
 
@@ -124,4 +126,5 @@ def check_out(stay: Stay, *, on: date, actor: User, request: HttpRequest | None 
         stay.checked_out_by = actor
         stay.save(update_fields=["check_out_on", "checked_out_by"])
         audit_record(actor, AuditAction.CHANGE, stay, case=stay.case, request=request, detail={"section": "shelter"})
+        announce(stay.case_id, Kind.CARE, actor=actor)
     return stay

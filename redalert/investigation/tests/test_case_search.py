@@ -17,6 +17,7 @@ from redalert.investigation import search
 from redalert.investigation.models import LinkedPerson
 from redalert.investigation.search import CaseQuery, search_cases
 from redalert.investigation.services import save_linked_person
+from redalert.testing import follow_changes
 
 
 @pytest.fixture(params=["one statement", "ids first"], autouse=True)
@@ -75,6 +76,7 @@ def test_filters(cases, coordinator, places, make_user, org_a):
 def test_linked_people_names_count_only_where_the_user_sees_the_investigation(cases, coordinator, make_user, org_a):
     suspect = LinkedPerson(link="suspect", name="Ramiro Castañeda", aliases="El Flaco")
     save_linked_person(cases["ana"], suspect, actor=coordinator)
+    follow_changes()  # linked people's names reach the search through the workers
     ana = cases["ana"].reference
     assert refs(coordinator, q="el flaco") == {ana}  # coordinator: on the team of the case she reported
     assert refs(coordinator, q="castaneda ramiro") == {ana}
@@ -164,6 +166,7 @@ def test_linked_people_words_must_all_belong_to_one_linked_person(names, coordin
         save_linked_person(rosa, LinkedPerson(link="suspect", name=name, aliases=alias), actor=coordinator)
     other = names["foreign"].created_by  # on the team of her organisation's case
     save_linked_person(names["foreign"], LinkedPerson(link="suspect", name="Ramiro Castañeda"), actor=other)
+    follow_changes()
     assert listed(coordinator, q="castañeda") == ([rosa.reference], 1)
     assert listed(coordinator, q="flaco ramiro") == ([rosa.reference], 1)  # alias and name of the same person
     assert listed(coordinator, q="ramiro ortiz") == ([], 0)  # two different linked people
@@ -180,6 +183,7 @@ def test_the_count_is_the_number_of_cases_listed_for_every_user_and_criterion(
     names, coordinator, org_a, org_b, make_user, places
 ):
     save_linked_person(names["Ana"], LinkedPerson(link="suspect", name="Julián Ortiz"), actor=coordinator)
+    follow_changes()
     caseworker = make_user(org_a, "caseworker")  # sees every case, no investigation section
     investigator = make_user(org_a, "field_investigator")  # investigation of her team's cases only
     add_team_member(names["Mariana"], investigator, actor=coordinator)

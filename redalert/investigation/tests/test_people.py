@@ -7,6 +7,7 @@ from django.urls import reverse
 from redalert.cases.services import add_team_member
 from redalert.investigation.matching import KeyKind, digest, name_key, plate_key
 from redalert.investigation.models import LinkedPerson, MatchKey
+from redalert.testing import follow_changes
 
 
 def link(client, case, **fields):
@@ -34,6 +35,7 @@ def test_phones_are_stored_in_e164_and_values_encrypted_with_keyed_hashes(client
     assert response.status_code == 302
     person = LinkedPerson.objects.get()
     assert person.phones == "+524425551234\n+525512345678"
+    follow_changes()  # the match keys follow through the workers' queue
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, aliases, phones, plates, venues FROM investigation_linkedperson")
         assert all(v.startswith("fernet:") for v in cursor.fetchone())
@@ -68,6 +70,7 @@ def test_also_appears_in_lists_only_cases_whose_investigation_the_user_may_see(
     other_coordinator = make_user(org_b, "coordinator")
     foreign = make_case(org_b, other_coordinator, given_names="Lucía")
     link(client_for(other_coordinator), foreign, name="José Luis Gómez", phones="+524425551234")
+    follow_changes()
 
     page = client.get(reverse("investigation:overview", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Also appears in" in page
@@ -89,6 +92,7 @@ def test_rebuild_match_keys_follows_a_new_secret_key(case, coordinator, settings
     from redalert.investigation.services import save_linked_person
 
     save_linked_person(case, LinkedPerson(link="suspect", name="Pepe", phones="+524425551234"), actor=coordinator)
+    follow_changes()
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789abcdefghijkl"
     call_command("rebuild_match_keys")
     assert MatchKey.objects.filter(kind=KeyKind.PHONE, digest=digest(KeyKind.PHONE, "+524425551234")).exists()

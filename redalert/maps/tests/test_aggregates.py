@@ -10,12 +10,14 @@ from redalert.maps.boundaries import BOUNDARY_FILE, LEVELS, boundary_data, level
 from redalert.maps.filters import MapFilters
 from redalert.maps.models import CaseMapFact
 from redalert.maps.simplify import TopologySimplifier, douglas_peucker
+from redalert.testing import follow_changes
 
 
 def test_counts_by_subdivision_is_independent_of_any_view(make_case, org_a, coordinator, places):
     make_case(org_a, coordinator)
     make_case(org_a, coordinator, last_seen_place=places["qro"])
     make_case(org_a, coordinator, last_seen_place=places["gt"], sex="unknown")
+    follow_changes()
     counts = counts_by_subdivision(CaseMapFact.objects.all())
     assert [(a.code, a.cases) for a in counts.areas] == [("MX-QUE", 2)]
     assert counts.unknown_by_country == {"GT": 1}

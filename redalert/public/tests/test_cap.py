@@ -27,7 +27,7 @@ from redalert.public.cap_xml import (
     reference_to,
 )
 from redalert.public.exposure import public_case_or_404
-from redalert.public.services import publication_for
+from redalert.public.services import publication_for, set_public
 from redalert.public.tests.test_feeds import (
     assert_nothing_private,
     publish,
@@ -253,7 +253,7 @@ def test_cap_view_serves_a_valid_message_with_nothing_private(schema, make_case,
     # The same public state gives the same message; a change of the publication gives a new identifier.
     assert Client().get(reverse("public:cap", args=[publication.public_id])).content == response.content
     publication.public_summary = "Any information helps."
-    publication.save()
+    set_public(case, publication, True, actor=coordinator)
     again = etree.fromstring(Client().get(reverse("public:cap", args=[publication.public_id])).content)
     assert text(again, "cap:identifier") != text(document, "cap:identifier")
 

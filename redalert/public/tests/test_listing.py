@@ -54,10 +54,10 @@ def test_publishing_lists_the_case_with_what_the_lists_filter_on(shown):
     assert row.organisation_id == shown.organisation_id
 
 
-def test_a_hidden_age_is_not_in_the_listing(shown):
+def test_a_hidden_age_is_not_in_the_listing(shown, coordinator):
     publication = shown.publication
     publication.show_age = False
-    publication.save()
+    set_public(shown, publication, True, actor=coordinator)
     assert PublicListing.objects.get(case=shown).age is None
     assert_listing_is_public_cases()
 
@@ -129,7 +129,7 @@ def test_changes_of_public_cases_renew_the_public_version_and_others_do_not(show
     assert PublicVersion.current() == before
     publication = shown.publication
     publication.public_summary = "Nuevo texto."
-    publication.save()
+    set_public(shown, publication, True, actor=coordinator)
     assert PublicVersion.current() != before
 
 

@@ -214,10 +214,10 @@ def test_filter_choices_only_offer_places_with_public_cases(client, several, pla
     assert 'value="BR"' not in html
 
 
-def test_a_hidden_age_cannot_be_found_by_filtering(client, several):
+def test_a_hidden_age_cannot_be_found_by_filtering(client, several, coordinator):
     publication = several["ana"].publication
     publication.show_age = False
-    publication.save()
+    set_public(several["ana"], publication, True, actor=coordinator)
     assert names_in(client.get("/", {"age_min": "18"})) == set()
 
 

@@ -15,5 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        total = rebuild_map_facts()
-        self.stdout.write(f"rebuild_map_facts: {total} cases in {time.monotonic() - started:.1f} s.")
+        changed = rebuild_map_facts()
+        self.stdout.write(f"Map facts: {changed} case(s) changed, in {time.monotonic() - started:.1f} s.")

@@ -1,4 +1,5 @@
-"""Drain the outbox without Redis: loop over deliver_due (the embedded default; Celery does the same in production).
+"""Drain the outbox without Redis: loop over deliver_due, the queued change followers and the imports (the embedded
+default; Celery does the same in production).
 
 `--processes N` forks N worker processes that claim rows side by side (claim-and-send makes that safe); a child
 stops when its parent stops or disappears.
@@ -15,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection, connections
 
+from redalert.changes.announce import catch_up
 from redalert.imports.jobs import run_next as run_next_import
 from redalert.outbox.claiming import deliver_due
 
@@ -67,12 +69,15 @@ class Command(BaseCommand):
             attempted = deliver_due(options["limit"])
             if attempted and options["verbosity"] > 0:
                 self.stdout.write(f"{attempted} message(s) attempted.")
+            followed = catch_up(options["limit"])  # the queued followers of case changes (redalert.changes)
+            if followed and options["verbosity"] > 0:
+                self.stdout.write(f"{followed} change(s) followed.")
             imported = run_next_import()  # an import of historical cases (redalert.imports), run to its end
             if imported is not None and options["verbosity"] > 0:
                 self.stdout.write(f"Import {imported.pk}: {imported.status}.")
             if options["once"] or stopping():
                 break
-            if attempted < options["limit"]:
+            if attempted < options["limit"] and followed < options["limit"]:
                 # Sleep in small steps so a stop request is honoured quickly.
                 deadline = time.monotonic() + options["interval"]
                 while not stopping() and time.monotonic() < deadline:

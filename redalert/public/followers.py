@@ -1,0 +1,25 @@
+"""What follows a change to a case on the public site: its row in the public listing (and the public version that
+makes every cached public page of it unreachable), in the transaction of the change."""
+
+from __future__ import annotations
+
+from redalert.changes.announce import Change, Kind, follow
+from redalert.consent.choices import Purpose
+from redalert.public.listing import searched_fields_changed, sync_listing
+
+
+def follow_public_changes(changes: list[Change]) -> None:
+    """Changes that can show or hide a case re-sync it; an edit re-syncs it only if it is listed."""
+    may_show_or_hide = {change.case_id for change in changes if change.kind != Kind.EDITED}
+    sync_listing(may_show_or_hide)
+    searched_fields_changed({change.case_id for change in changes} - may_show_or_hide)
+
+
+follow(
+    "public_listing",
+    [Kind.CONSENT, Kind.PUBLICATION, Kind.STATUS, Kind.EDITED, Kind.IMPORTED, Kind.MERGED],
+    follow_public_changes,
+    in_transaction=True,
+    purposes=[Purpose.PUBLISH],
+    order=20,
+)
