@@ -40,6 +40,7 @@ celery: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=redalert.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

@@ -18,11 +18,12 @@ Rules in one sentence each:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from redalert.accounts.permissions import is_staff_member as is_staff_member  # part of this policy's API
 from redalert.accounts.roles import Role
 from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case, TeamMembership
@@ -56,14 +57,10 @@ SECTION_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def _is_staff_member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.organisation_id)
-
-
 def visible_cases(user: User) -> QuerySet[Case]:
     """Every case the user may open: those of her organisation, if she works on cases."""
     organisation_id = user.organisation_id
-    if organisation_id is None or not _is_staff_member(user) or not user.works_on_cases:
+    if organisation_id is None or not is_staff_member(user) or not user.works_on_cases:
         return Case.objects.none()
     return Case.objects.filter(organisation_id=organisation_id)
 
@@ -87,7 +84,7 @@ def is_on_team(user: User, case: Case) -> bool:
 
 def may_see_section(user: User, case: Case, section: str) -> bool:
     """General sections: every case worker of the organisation; sensitive ones: the team, by role."""
-    if not _is_staff_member(user) or case.organisation_id != user.organisation_id or not user.works_on_cases:
+    if not is_staff_member(user) or case.organisation_id != user.organisation_id or not user.works_on_cases:
         return False
     if section not in SENSITIVE_SECTIONS:
         return True
@@ -101,7 +98,7 @@ def visible_sections(user: User, case: Case) -> list[str]:
 def may(user: User, action: Action | str, case: Case | None = None, section: str = NoteSection.GENERAL) -> bool:
     """May this user do this action (on this case, in this section) now?"""
     action = Action(action)
-    if not _is_staff_member(user):
+    if not is_staff_member(user):
         return False
     if action == Action.CREATE:
         return user.has_role(Role.COORDINATOR, Role.CASEWORKER)
@@ -133,10 +130,6 @@ def case_for(user: User, pk: int | str, action: Action | str = Action.VIEW, sect
     return case
 
 
-def may_manage_organisation(user: User) -> bool:
-    return _is_staff_member(user) and user.has_role(Role.ADMINISTRATOR)
-
-
 def may_edit_public_texts(user: User) -> bool:
     """The organisation's public texts (about, contact line, hotline) are for its public-site editors."""
-    return _is_staff_member(user) and user.has_role(Role.PUBLIC_EDITOR)
+    return is_staff_member(user) and user.has_role(Role.PUBLIC_EDITOR)

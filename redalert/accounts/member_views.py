@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from redalert.access.policy import may_manage_organisation
 from redalert.accounts import members
 from redalert.accounts.forms import MemberForm, RolesForm
 from redalert.accounts.models import Organisation, User
+from redalert.accounts.permissions import may_manage_organisation
 
 
 def _admin(request: HttpRequest) -> tuple[User, Organisation]:

@@ -1,6 +1,6 @@
 """The staff menu's entries for the organisation's members (see redalert.lib.navigation)."""
 
-from redalert.access.policy import may_manage_organisation
+from redalert.accounts.permissions import may_manage_organisation
 from redalert.lib.navigation import register
 
 register("may_manage_members", may_manage_organisation)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from redalert.access.policy import Action, may, may_manage_organisation
+from redalert.access.policy import Action, may
+from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case, Photo

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from redalert.access.policy import Action, _is_staff_member, is_on_team, may
+from redalert.access.policy import Action, is_on_team, is_staff_member, may
 from redalert.accounts.models import User
 from redalert.accounts.roles import Role
 from redalert.care.choices import HEALTH_SERVICE_TYPES
@@ -43,4 +43,4 @@ def may_refer(user: User, case: Case) -> bool:
 
 
 def may_use_consultations(user: User) -> bool:
-    return _is_staff_member(user) and user.has_role(*CONSULTATION_ROLES)
+    return is_staff_member(user) and user.has_role(*CONSULTATION_ROLES)

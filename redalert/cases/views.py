@@ -18,6 +18,10 @@ from redalert.access.policy import Action, case_for, may, visible_sections
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction, AuditEntry
+
+# The case file's header and the case list reach two section apps: the care tab's role check and the staff search
+# (which also reads linked people's keys). Both are exceptions to the layers, listed in pyproject.toml.
+from redalert.care import permissions as care_permissions
 from redalert.cases import services
 from redalert.cases.choices import CaseStatus, NoteSection
 from redalert.cases.forms import (
@@ -34,8 +38,9 @@ from redalert.cases.forms import (
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, allowed_targets, transition
 from redalert.cases.models import Photo
 from redalert.cases.photos import PhotoError, clean_photo
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import current_consents
+from redalert.investigation.search import CaseQuery, search_cases
 from redalert.places.names import country_name, language_name
 
 PAGE_SIZE = 50
@@ -43,8 +48,6 @@ PAGE_SIZE = 50
 
 def case_nav_context(user: User, case: Any) -> dict[str, Any]:
     """What the case header (tabs) may offer this user."""
-    from redalert.care import permissions as care_permissions
-
     sections = visible_sections(user, case)
     return {
         "sections": [s for s in NoteSection if s.value in sections and s != NoteSection.GENERAL],
@@ -64,8 +67,6 @@ def _region(user: User) -> str:
 
 def case_list(request: HttpRequest) -> HttpResponse:
     """The staff case search; results only from the cases the user may open (redalert.investigation.search)."""
-    from redalert.investigation.search import CaseQuery, search_cases
-
     user: User = request.user  # type: ignore[assignment]
     form = CaseSearchForm(request.GET or None, user=user)
     query = CaseQuery()

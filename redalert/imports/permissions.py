@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import Http404
 
-from redalert.access.policy import _is_staff_member
+from redalert.access.policy import is_staff_member
 from redalert.accounts.roles import Role
 from redalert.imports.models import ImportJob
 
@@ -21,7 +21,7 @@ IMPORT_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 def may_import(user: Any) -> bool:
     """Coordinators and administrators of an organisation import its historical cases."""
-    return _is_staff_member(user) and user.has_role(*IMPORT_ROLES)
+    return is_staff_member(user) and user.has_role(*IMPORT_ROLES)
 
 
 def jobs_for(user: Any) -> Any:

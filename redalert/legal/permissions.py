@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from redalert.access.policy import Action, case_for, may, may_manage_organisation
+from redalert.access.policy import Action, case_for, may
 from redalert.accounts.models import User
+from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from redalert.access.policy import _is_staff_member
+from redalert.access.policy import is_staff_member
 from redalert.accounts.models import Organisation
 from redalert.accounts.roles import CASE_ROLES, Role
 from redalert.maps.models import CaseMapFact, RouteFact
@@ -41,7 +41,7 @@ SCOPE_LABELS = {Scope.ORGANISATION: _("My organisation"), Scope.COALITION: _("Co
 
 
 def may_view_maps(user: User | Any) -> bool:
-    return _is_staff_member(user) and user.has_role(*MAP_ROLES)
+    return is_staff_member(user) and user.has_role(*MAP_ROLES)
 
 
 def may_view_coalition(user: User) -> bool:

@@ -135,6 +135,7 @@ def _labels() -> dict[str, str]:
 def index(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     scope = scope_for(user, request.GET.get("scope"))
+    sync()  # the map rows catch up with the changes announced since (the years offered come from them)
     form = MapFilterForm(request.GET or None, years=_years(user, scope), scopes=scopes_for(user))
     context: dict[str, Any] = {"form": form, "scope": scope.value}
     if form.is_bound and not form.is_valid():

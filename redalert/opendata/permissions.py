@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from redalert.access.policy import _is_staff_member
+from redalert.access.policy import is_staff_member
 from redalert.accounts.roles import Role
 from redalert.cases.models import Case
 
@@ -28,12 +28,12 @@ IDENTIFIER_ROLES = (Role.COORDINATOR,)
 
 def may_export(user: Any) -> bool:
     """Pseudonymous HTCDS records and the open-data file: coordinators, administrators and analysts."""
-    return _is_staff_member(user) and user.has_role(*EXPORT_ROLES)
+    return is_staff_member(user) and user.has_role(*EXPORT_ROLES)
 
 
 def may_export_identifiers(user: Any) -> bool:
     """Direct identifiers in an export: coordinators only."""
-    return _is_staff_member(user) and user.has_role(*IDENTIFIER_ROLES)
+    return is_staff_member(user) and user.has_role(*IDENTIFIER_ROLES)
 
 
 def require_export(user: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from redalert.access.policy import _is_staff_member
+from redalert.access.policy import is_staff_member
 from redalert.accounts.models import User
 from redalert.accounts.roles import Role
 from redalert.prevention.models import Activity
@@ -26,15 +26,15 @@ DELETING_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 def may_read_register(user: Any) -> bool:
     """The register, its summary and its export: the organisation's recorders and analysts."""
-    return _is_staff_member(user) and user.has_role(*READING_ROLES)
+    return is_staff_member(user) and user.has_role(*READING_ROLES)
 
 
 def may_record_activities(user: Any) -> bool:
-    return _is_staff_member(user) and user.has_role(*RECORDING_ROLES)
+    return is_staff_member(user) and user.has_role(*RECORDING_ROLES)
 
 
 def may_delete_activities(user: Any) -> bool:
-    return _is_staff_member(user) and user.has_role(*DELETING_ROLES)
+    return is_staff_member(user) and user.has_role(*DELETING_ROLES)
 
 
 def register_of(user: User) -> QuerySet[Activity]:

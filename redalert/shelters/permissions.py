@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from redalert.access.policy import _is_staff_member
+from redalert.access.policy import is_staff_member
 from redalert.accounts.models import User
 from redalert.accounts.roles import Role
 from redalert.shelters.models import Facility
@@ -20,12 +20,12 @@ ADDRESS_ROLES = (Role.SHELTER_STAFF, Role.COORDINATOR)
 
 
 def may_list_facilities(user: User) -> bool:
-    return _is_staff_member(user) and user.has_role(*DIRECTORY_ROLES)
+    return is_staff_member(user) and user.has_role(*DIRECTORY_ROLES)
 
 
 def may_manage_facilities(user: User) -> bool:
     """Shelter staff and coordinators: addresses, guests, settings, check-outs from the facility page."""
-    return _is_staff_member(user) and user.has_role(*ADDRESS_ROLES)
+    return is_staff_member(user) and user.has_role(*ADDRESS_ROLES)
 
 
 def may_see_address(user: User, facility: Facility) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.http import Http404
 
-from redalert.access.policy import SECTION_ROLES, _is_staff_member, visible_cases
+from redalert.access.policy import SECTION_ROLES, is_staff_member, visible_cases
 from redalert.accounts.models import Organisation, User
 from redalert.accounts.roles import Role
 from redalert.cases.choices import NoteSection
@@ -33,13 +33,13 @@ CARE = "care"
 
 def may_see_organisation_report(user: Any, organisation: Organisation) -> bool:
     """Coordinators, analysts and administrators of the organisation."""
-    return _is_staff_member(user) and user.organisation_id == organisation.pk and user.has_role(*REPORT_ROLES)
+    return is_staff_member(user) and user.organisation_id == organisation.pk and user.has_role(*REPORT_ROLES)
 
 
 def may_see_coalition_report(user: Any) -> bool:
     """Analysts of a coalition-member organisation."""
     return (
-        _is_staff_member(user)
+        is_staff_member(user)
         and user.organisation is not None
         and user.organisation.coalition_member
         and user.has_role(*COALITION_ROLES)
@@ -48,7 +48,7 @@ def may_see_coalition_report(user: Any) -> bool:
 
 def may_see_statistics(user: Any) -> bool:
     """Whether the navigation offers the statistics (the condition for the nav link)."""
-    if not _is_staff_member(user) or user.organisation is None:
+    if not is_staff_member(user) or user.organisation is None:
         return False
     return may_see_organisation_report(user, user.organisation) or may_see_coalition_report(user)
 
@@ -78,7 +78,7 @@ def may_list_cases(user: Any, scope: Scope) -> bool:
     """Links to case lists: the report of one's own organisation, for staff who open its case files."""
     return (
         not scope.is_coalition
-        and _is_staff_member(user)
+        and is_staff_member(user)
         and scope.organisation_ids == (user.organisation_id,)
         and user.works_on_cases
     )

@@ -5,7 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from redalert.access.context import navigation
-from redalert.access.policy import Action, may, may_edit_public_texts, may_manage_organisation
+from redalert.access.policy import Action, may, may_edit_public_texts
+from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.alerts.permissions import may_manage_directory, may_view_diligence
 from redalert.care.permissions import may_use_consultations

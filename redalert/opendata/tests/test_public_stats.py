@@ -28,7 +28,7 @@ from redalert.opendata.public_stats import (
 from redalert.opendata.suppression import Reason, SuppressedTable
 from redalert.opendata.tests.conftest import Cases
 from redalert.opendata.tests.solver import Attacker, Position
-from redalert.testing import record_consent
+from redalert.testing import follow_changes, record_consent
 
 K = 11
 TODAY = date(2026, 6, 1)  # the complete years are 2021 … 2025
@@ -204,6 +204,7 @@ def example(cases: Cases, org: Any) -> None:
     cases.add(org, 4, reported=date(2025, 3, 1), age=15, place="tlax_city", located=date(2025, 5, 1))
     cases.add(org, 3, reported=date(2024, 5, 1), sex="male", age=30, located=date(2025, 7, 1), alive=False)
     cases.add(org, 3, reported=date(2024, 6, 1), age=None, place="gt")
+    follow_changes()  # the map rows (places by state) follow through the workers
 
 
 def test_the_counts_follow_the_yearly_report_definitions(db: Any, cases: Cases, org_a: Any) -> None:
