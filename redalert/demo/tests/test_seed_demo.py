@@ -19,6 +19,7 @@ from redalert.consent.rules import may_use
 from redalert.demo import generate
 from redalert.demo.generate import DEMO_PASSWORD, ROLE_USERS
 from redalert.lib.text import fold
+from redalert.testing import follow_changes
 
 REFERENCE = re.compile(r"^(RAMX|RAGT|RAHN)-(\d{4})-(\d{4})$")
 
@@ -277,3 +278,17 @@ def test_demo_puts_consenting_cases_on_the_public_site(seeded):
     for publication in published.select_related("case"):
         assert may_use(publication.case, "publish")  # only cases whose family consented
         assert publication.case_id in visible
+
+
+def test_after_the_demo_data_every_rebuild_finds_nothing_to_change(seeded):
+    """The seeder writes in bulk past the services and rebuilds the read models itself: nothing is left behind."""
+    follow_changes()
+    for command, expected in [
+        ("rebuild_current_consents", "0 row(s) changed"),
+        ("rebuild_public_listing", "0 added, 0 changed, 0 removed"),
+        ("rebuild_map_facts", "0 case(s) changed"),
+        ("rebuild_match_keys", "0 key(s) changed"),
+    ]:
+        out = StringIO()
+        call_command(command, stdout=out)
+        assert expected in out.getvalue(), (command, out.getvalue())
