@@ -41,6 +41,18 @@ def add_record(case: Case, obj: Model, *, actor: User, request: HttpRequest | No
     return saved
 
 
+def add_recorded(case: Case, obj: Model, *, actor: User, request: HttpRequest | None = None) -> Model:
+    """A new source, finding or stop on the route from a form: recorded by the acting user, saved and audited."""
+    obj.recorded_by = actor  # type: ignore[attr-defined]
+    return add_record(case, obj, actor=actor, request=request)
+
+
+def save_facts(case: Case, facts: Model, *, actor: User, request: HttpRequest | None = None) -> Model:
+    """The facts of the trafficking from the form: updated by the acting user, saved and audited."""
+    facts.updated_by = actor  # type: ignore[attr-defined]
+    return add_record(case, facts, actor=actor, request=request)
+
+
 def add_evidence(
     case: Case,
     checked: CheckedFile,

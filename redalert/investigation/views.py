@@ -171,9 +171,7 @@ def source_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = SourceForm(request.POST, prefix="source")
     if not form.is_valid():
         return _form_page(request, case, user, form, _("Add a source examined"))
-    source = form.save(commit=False)
-    source.recorded_by = user
-    services.add_record(case, source, actor=user, request=request)
+    services.add_recorded(case, form.save(commit=False), actor=user, request=request)
     messages.success(request, _("Source recorded."))
     return redirect("investigation:overview", pk=case.pk)
 
@@ -184,9 +182,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = FindingForm(request.POST, prefix="finding", sources=Source.objects.filter(case=case))
     if not form.is_valid():
         return _form_page(request, case, user, form, _("Add a finding"))
-    finding = form.save(commit=False)
-    finding.recorded_by = user
-    services.add_record(case, finding, actor=user, request=request)
+    services.add_recorded(case, form.save(commit=False), actor=user, request=request)
     messages.success(request, _("Finding recorded."))
     return redirect("investigation:overview", pk=case.pk)
 
@@ -301,9 +297,7 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = TraffickingEventForm(request.POST, prefix="event")
     if not form.is_valid():
         return _form_page(request, case, user, form, _("Add a stop on the route"))
-    event = form.save(commit=False)
-    event.recorded_by = user
-    services.add_record(case, event, actor=user, request=request)
+    services.add_recorded(case, form.save(commit=False), actor=user, request=request)
     messages.success(request, _("Route updated."))
     return redirect("investigation:overview", pk=case.pk)
 
@@ -314,9 +308,7 @@ def facts_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TraffickingFactsForm(request.POST or None, instance=facts)
     if request.method == "POST":
         if form.is_valid():
-            facts = form.save(commit=False)
-            facts.updated_by = user
-            services.add_record(case, facts, actor=user, request=request)
+            services.save_facts(case, form.save(commit=False), actor=user, request=request)
             messages.success(request, _("Facts of the case saved."))
             return redirect("investigation:overview", pk=case.pk)
         return _form_page(request, case, user, form, _("Facts of the trafficking"))
