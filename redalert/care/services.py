@@ -39,6 +39,22 @@ def save_record(obj: Any, *, case: Case | None, actor: User, request: HttpReques
     return saved
 
 
+def add_case_record(
+    obj: Any, *, case: Case, actor: User, request: HttpRequest | None = None, section: str = "care"
+) -> Any:
+    """A new service, expense or objective of the case from a form: recorded by the acting user, saved, audited."""
+    obj.case = case
+    obj.recorded_by = actor
+    return save_record(obj, case=case, actor=actor, request=request, section=section)
+
+
+def add_consultation(consultation: Consultation, *, actor: User, request: HttpRequest | None = None) -> Consultation:
+    """A new consultation from the form: of the acting user's organisation, recorded by them, saved, audited."""
+    consultation.organisation = actor.organisation  # type: ignore[assignment]
+    consultation.recorded_by = actor
+    return save_record(consultation, case=None, actor=actor, request=request, section="consultations")
+
+
 def partner_directory(organisation: Organisation | None) -> Any:
     """The partner organisations a case can be referred to or from: every organisation but one's own."""
     qs = Organisation.objects.all()

@@ -137,11 +137,9 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
     service: Service = form.save(commit=False)
     if not permissions.may_see_service_type(user, case, service.service_type):
         raise Http404("No such case.")
-    service.case = case
-    service.recorded_by = user
     section = NoteSection.HEALTH if service.service_type in HEALTH_SERVICE_TYPES else "care"
     try:
-        services.save_record(service, case=case, actor=user, request=request, section=section)
+        services.add_case_record(service, case=case, actor=user, request=request, section=section)
     except ValidationError as exc:
         _apply_model_errors(form, exc)
         return _invalid(request, case, service=form)
@@ -163,10 +161,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExpenseForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, expense=form)
-    expense: Expense = form.save(commit=False)
-    expense.case = case
-    expense.recorded_by = user
-    services.save_record(expense, case=case, actor=user, request=request, section="care")
+    services.add_case_record(form.save(commit=False), case=case, actor=user, request=request)
     messages.success(request, _("Expense recorded."))
     return redirect(f"{_case_url(case)}#ledger")
 
@@ -184,10 +179,7 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObjectiveForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, objective=form)
-    objective: Objective = form.save(commit=False)
-    objective.case = case
-    objective.recorded_by = user
-    services.save_record(objective, case=case, actor=user, request=request, section="care")
+    services.add_case_record(form.save(commit=False), case=case, actor=user, request=request)
     messages.success(request, _("Objective added to the support plan."))
     return redirect(f"{_case_url(case)}#plan")
 
@@ -291,10 +283,7 @@ def consultations(request: HttpRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST":
         if form.is_valid():
-            consultation: Consultation = form.save(commit=False)
-            consultation.organisation = user.organisation  # type: ignore[assignment]
-            consultation.recorded_by = user
-            services.save_record(consultation, case=None, actor=user, request=request, section="consultations")
+            consultation = services.add_consultation(form.save(commit=False), actor=user, request=request)
             messages.success(request, _("Consultation recorded: now add what participants said about each service."))
             return redirect("care:consultation", consultation_id=consultation.pk)
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
