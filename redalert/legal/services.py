@@ -21,8 +21,10 @@ from redalert.consent.models import Purpose
 from redalert.consent.rules import Verdict, may_use
 from redalert.legal.choices import WORLD, DeclineReason, ProceedingStatus
 from redalert.legal.models import (
+    Hearing,
     Proceeding,
     ReparationEstimate,
+    ReparationPayment,
     ReparationRate,
     StatusChange,
     estimate_amount,
@@ -79,6 +81,18 @@ def add_record(obj: Any, *, case: Case, actor: User, request: HttpRequest | None
         saved = save_audited(obj, actor=actor, case=case, request=request, section="legal")
         announce(case.pk, Kind.LEGAL, actor=actor)
     return saved
+
+
+def save_proceeding_record(
+    obj: Any, *, proceeding: Proceeding, case: Case, actor: User, request: HttpRequest | None = None
+) -> Any:
+    """A sub-record of the proceeding from a form: attached to it (a new hearing created by the acting user), saved
+    and audited after the consent check."""
+    if not isinstance(obj, ReparationPayment):  # a payment belongs to its reparation, chosen on the form
+        obj.proceeding = proceeding
+    if isinstance(obj, Hearing) and obj.pk is None:
+        obj.created_by = actor
+    return add_record(obj, case=case, actor=actor, request=request)
 
 
 def change_status(

@@ -197,16 +197,11 @@ def status_change(request: HttpRequest, pk: int, proceeding_id: int) -> HttpResp
     return redirect(url)
 
 
-def _save_sub(
-    request: HttpRequest, case: Case, proceeding: Proceeding, kind: str, form: forms.ModelForm
-) -> Model | None:
-    obj = form.save(commit=False)
-    if kind != "payment":
-        obj.proceeding = proceeding
-    if kind == "hearing" and obj.pk is None:
-        obj.created_by = _user(request)
+def _save_sub(request: HttpRequest, case: Case, proceeding: Proceeding, form: forms.ModelForm) -> Model | None:
     try:
-        return services.add_record(obj, case=case, actor=_user(request), request=request)
+        return services.save_proceeding_record(
+            form.save(commit=False), proceeding=proceeding, case=case, actor=_user(request), request=request
+        )
     except ValidationError as exc:
         for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
             form.add_error(field if field in form.fields else None, errors)
@@ -223,7 +218,7 @@ def record_add(request: HttpRequest, pk: int, proceeding_id: int, kind: str) -> 
     form = _sub_form(kind, proceeding, request.POST)
     if form.is_valid():
         try:
-            saved = _save_sub(request, case, proceeding, kind, form)
+            saved = _save_sub(request, case, proceeding, form)
         except services.LegalError as exc:
             return _refused(request, exc, url)
         if saved is not None:
@@ -245,7 +240,7 @@ def record_edit(request: HttpRequest, pk: int, proceeding_id: int, kind: str, ob
     form = _sub_form(kind, proceeding, request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = _save_sub(request, case, proceeding, kind, form)
+            saved = _save_sub(request, case, proceeding, form)
         except services.LegalError as exc:
             return _refused(request, exc, url)
         if saved is not None:
