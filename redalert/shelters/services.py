@@ -26,6 +26,27 @@ class CapacityError(ShelterError):
     pass
 
 
+def save_facility(
+    facility: Facility, *, changed: list[str], actor: User, request: HttpRequest | None = None
+) -> Facility:
+    """Save a shelter from the form, as one of the acting user's organisation, and audit which fields changed.
+
+    Raises ValidationError (before saving anything) when the organisation already has a shelter of that name."""
+    creating = facility.pk is None
+    facility.organisation = actor.organisation
+    facility.validate_unique()
+    with transaction.atomic():
+        facility.save()
+        audit_record(
+            actor,
+            AuditAction.CREATE if creating else AuditAction.CHANGE,
+            facility,
+            request=request,
+            detail={"fields": sorted(changed)},
+        )
+    return facility
+
+
 def occupancy(facility: Facility) -> int:
     """Current occupancy: the open stays (no check-out)."""
     return Stay.objects.filter(facility=facility, check_out_on__isnull=True).count()

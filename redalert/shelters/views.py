@@ -169,21 +169,13 @@ def facility_edit(request: HttpRequest, facility_id: int | None = None) -> HttpR
     )
     form = FacilityForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.organisation = user.organisation
         try:
-            item.validate_unique()
+            item = services.save_facility(
+                form.save(commit=False), changed=form.changed_data, actor=user, request=request
+            )
         except ValidationError:
             form.add_error("name", _("Your organisation already has a shelter with this name."))
         else:
-            item.save()
-            audit_record(
-                user,
-                AuditAction.CHANGE if instance else AuditAction.CREATE,
-                item,
-                request=request,
-                detail={"fields": sorted(form.changed_data)},
-            )
             messages.success(request, _("Shelter saved."))
             return redirect("shelters:facility", facility_id=item.pk)
     return render(
