@@ -963,10 +963,10 @@ def seed_demo(
                 counts["cases"] += len(drafts)
                 if progress is not None:
                     progress(counts["cases"], cases)
-        # The consent rows went in by COPY, past ConsentRecord.save(): derive the current decisions in one go.
+        # The consent rows went in by COPY, past the consent service: derive the current decisions in one go.
         rebuild_current_consents(Case.objects.filter(organisation__in=orgs))
         counts["publications"] = publish_consenting_cases(orgs, rng, now)
-        rebuild_listing()  # the publications went in by bulk_create, past Publication.save()
+        rebuild_listing()  # the publications went in by bulk_create, past public.services.set_public
         for (org_id, year), last in references.items():
             CaseCounter.objects.update_or_create(organisation_id=org_id, year=year, defaults={"last_number": last})
         counts["users"] = sum(len(u) for u in users.values())

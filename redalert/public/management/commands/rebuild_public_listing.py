@@ -1,8 +1,7 @@
 """Recompute the public listing (the lists' copy of public_cases()) from scratch.
 
-Needed only after changes made past the application's own functions: bulk loads that bypass
-ConsentRecord.save() or Publication.save() (and call redalert.consent.rules.rebuild_current_consents()), edits made
-in the database by hand, a reload of the gazetteer. Safe to run at any time and as often as wanted: a second run
+Needed only after changes made past the services that announce them (redalert.changes): bulk loads (which call
+redalert.consent.rules.rebuild_current_consents()), edits made in the database by hand, a reload of the gazetteer. Safe to run at any time and as often as wanted: a second run
 changes nothing.
 """
 
