@@ -18,7 +18,11 @@ SECTION = "prevention"
 
 
 def save_activity(activity: Activity, *, actor: Any, request: HttpRequest | None = None) -> Activity:
-    """Validate (the counts' consistency included) and save an activity; audit its creation or change."""
+    """Validate (the counts' consistency included) and save an activity; audit its creation or change.
+
+    A new activity belongs to the acting user's organisation and is recorded by them."""
+    if activity.pk is None:
+        activity.organisation = actor.organisation
     if activity.pk is None and activity.recorded_by_id is None and getattr(actor, "pk", None):
         activity.recorded_by = actor
     save_audited(activity, actor=actor, request=request, section=SECTION)

@@ -100,8 +100,6 @@ def _save(request: HttpRequest, form: ActivityForm, activity: Activity | None) -
     user = _user(request)
     if form.is_valid():
         item: Activity = form.save(commit=False)
-        if activity is None:
-            item.organisation = user.organisation  # type: ignore[assignment]
         try:
             services.save_activity(item, actor=user, request=request)
         except ValidationError as exc:
