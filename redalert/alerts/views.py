@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from redalert.access.policy import Action, case_for
 from redalert.accounts.middleware import public
+from redalert.alerts import services
 from redalert.alerts.acknowledgement import AckRefused, acknowledge, already_acknowledged, recipient_for_token
 from redalert.alerts.diligence import diligence
 from redalert.alerts.forms import AckForm, AuthorityForm, ContactForm, IssueForm
@@ -184,8 +185,7 @@ def authority_edit(request: HttpRequest, authority_id: int | None = None) -> Htt
     )
     form = AuthorityForm(request.POST or None, instance=authority, organisation=user.organisation)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        audit_record(user, AuditAction.CHANGE if authority else AuditAction.CREATE, saved, request=request)
+        saved = services.save_authority(form.save(commit=False), actor=user, request=request)
         messages.success(request, _("Authority saved."))
         return redirect("alerts:authority", authority_id=saved.pk)
     contacts = authority.contacts.all() if authority else []
@@ -202,10 +202,7 @@ def contact_edit(request: HttpRequest, authority_id: int, contact_id: int | None
     contact = get_object_or_404(AuthorityContact, pk=contact_id, authority=authority) if contact_id else None
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.authority = authority
-        saved.save()
-        audit_record(user, AuditAction.CHANGE if contact else AuditAction.CREATE, saved, request=request)
+        services.save_contact(form.save(commit=False), authority=authority, actor=user, request=request)
         messages.success(request, _("Contact saved."))
         return redirect("alerts:authority", authority_id=authority.pk)
     status = 400 if request.method == "POST" else 200
