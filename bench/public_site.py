@@ -91,7 +91,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from redalert.cases.models import Case
-from redalert.consent.models import ConsentRecord, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import cases_consenting_to, rebuild_current_consents
 from redalert.public.listing import rebuild_listing
 from redalert.public.models import Publication
@@ -169,7 +170,8 @@ print(json.dumps({{"list": sorted(lists), "case": cases}}))
 CHURN = """
 import time
 from django.utils import timezone
-from redalert.consent.models import ConsentRecord, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.public.models import PublicListing
 listed = PublicListing.objects.filter(kind="missing").order_by("-published_at", "-case_id").select_related("case")[:5]
 cases = [row.case for row in listed]

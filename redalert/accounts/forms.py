@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from redalert.accounts.models import User
 from redalert.accounts.roles import Role
 
 
@@ -32,8 +33,6 @@ class MemberForm(forms.Form):
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
 
     def clean_username(self) -> str:
-        from redalert.accounts.models import User
-
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("That username is taken."))

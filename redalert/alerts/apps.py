@@ -9,6 +9,7 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # In ready(), not at the top: the gates module imports models, which need the app registry loaded first.
         from redalert.alerts.permissions import register_gates
 
         register_gates()

@@ -22,7 +22,8 @@ from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case, Photo
-from redalert.consent.models import ConsentRecord, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import Verdict, may_use
 from redalert.outbox import gates
 from redalert.public.exposure import LOCATED, MISSING, PublicCase, PublicContact, public_contact

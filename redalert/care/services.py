@@ -22,7 +22,7 @@ from redalert.care.models import Consultation, Expense, Referral, ServiceFeedbac
 from redalert.care.money import Total, totals
 from redalert.cases.models import Case
 from redalert.changes.announce import Kind, announce
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import may_use
 
 

@@ -37,7 +37,7 @@ from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case
 from redalert.cases.services import record_view
 from redalert.cases.views import case_nav_context
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import may_use
 
 

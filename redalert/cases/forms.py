@@ -11,10 +11,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from redalert.accounts.models import User
-from redalert.cases.choices import NoteSection
+from redalert.cases.choices import CaseStatus, NoteSection
 from redalert.cases.models import Case, FamilyContact, MissingPerson
 from redalert.lib.text import fold
 from redalert.places.forms import PlaceField
+from redalert.places.models import Place, PlaceKind
 from redalert.places.names import SPANISH_LANGUAGE_NAMES, country_name
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -314,9 +315,6 @@ class CaseSearchForm(forms.Form):
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from redalert.cases.choices import CaseStatus
-        from redalert.places.models import Place, PlaceKind
-
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All")), *CaseStatus.choices]
         organisation = user.organisation if user is not None else None
         cast(forms.ModelChoiceField, self.fields["state"]).queryset = Place.objects.none()

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision
+from redalert.consent.choices import ConsentMethod, Decision
+from redalert.consent.models import ConsentRecord
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 

@@ -59,7 +59,8 @@ from redalert.cases.models import (
     TimelineKind,
     age_in_years,
 )
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.choices import ConsentMethod, Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import cases_consenting_to, rebuild_current_consents
 from redalert.demo.draws import Weighted, female_name, local_date, male_name
 from redalert.demo.rows import BATCH_SIZE, Rows

@@ -15,7 +15,7 @@ from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.cases.photos import clean_photo
 from redalert.cases.services import add_photo
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.testing import record_consent
 from redalert.tips.models import Tip
 

@@ -127,6 +127,7 @@ def _kick_celery(job_id: int) -> None:
     if not getattr(settings, "IMPORTS_USE_CELERY", getattr(settings, "OUTBOX_USE_CELERY", False)):
         return
     try:
+        # inside: redalert.imports.tasks imports this module (tasks → jobs → tasks)
         from redalert.imports.tasks import run_import
 
         run_import.delay(job_id)

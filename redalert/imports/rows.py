@@ -20,7 +20,7 @@ from redalert.accounts.models import Organisation
 from redalert.care.choices import ExpenseCategory, Recipient, ServiceType
 from redalert.cases.choices import CaseStatus, Gender, ReportChannel, Sex
 from redalert.cases.models import age_in_years
-from redalert.consent.models import Decision
+from redalert.consent.choices import Decision
 from redalert.imports.columns import BY_NAME, REPEATED, Column, Repeated, column_for
 from redalert.imports.problems import Problem
 from redalert.imports.values import (

@@ -26,6 +26,7 @@ from redalert.imports.forms import UploadForm
 from redalert.imports.jobs import create_job, rejects_file
 from redalert.imports.models import ImportedCase, ImportProblem, Phase
 from redalert.imports.problems import reason
+from redalert.imports.values import parse_datetime_parts
 
 SAMPLE = Path(__file__).resolve().parent / "samples" / "import-sample.csv"
 PROBLEMS_PER_PAGE = 200
@@ -194,8 +195,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def sample_xlsx(csv_bytes: bytes) -> bytes:
     """The CSV sample as a workbook, dates as real dates."""
     from openpyxl import Workbook
-
-    from redalert.imports.values import parse_datetime_parts
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("cases")

@@ -33,7 +33,8 @@ from redalert.cases.choices import CaseStatus, Gender, Relationship, Sex, YesNoU
 from redalert.cases.models import Case, MissingPerson, TeamMembership, TimelineEvent, TimelineKind
 from redalert.cases.services import diff, next_reference
 from redalert.changes.announce import Kind, announce, announce_many
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.choices import ConsentMethod, Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.imports.columns import BY_NAME, EXPENSES, HISTORY, LEGAL, SERVICES
 from redalert.imports.models import ImportedCase, ImportedObject, ImportJob
 from redalert.imports.problems import Problem, RowRejected

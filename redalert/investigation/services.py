@@ -23,6 +23,7 @@ from redalert.investigation.evidence import CheckedFile
 from redalert.investigation.matching import KeyKind, keys_for
 from redalert.investigation.models import CustodyEvent, EvidenceItem, LinkedPerson, MatchKey, Outcome
 from redalert.places.models import Place
+from redalert.tasks.services import create_family_support_tasks
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -229,8 +230,6 @@ def record_outcome(case: Case, data: OutcomeData, *, actor: User, request: HttpR
     result only moves on. A deceased outcome keeps legal and psychological support for the family open (tasks).
     Raises TransitionError when the case's status does not allow it; nothing is saved then.
     """
-    from redalert.tasks.services import create_family_support_tasks
-
     with transaction.atomic():
         if hasattr(case, "outcome"):
             raise TransitionError(_("An outcome is already recorded for this case."))

@@ -71,11 +71,9 @@ def _labels(values: list[str], choices: Any) -> list[str]:
 
 def _facts_rows(facts: TraffickingFacts | None) -> list[tuple[str, Any]]:
     """(label, value) rows; a value of None shows as "not recorded"."""
-    from redalert.investigation import forms as f
-
     if facts is None:
         return []
-    form_fields = f.TraffickingFactsForm.base_fields
+    form_fields = TraffickingFactsForm.base_fields
     rows: list[tuple[str, Any]] = [(_("Trafficking status"), facts.get_trafficking_status_display())]
     for name in (
         "methods_of_recruitment",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from redalert.accounts.models import User
 from redalert.accounts.roles import Role
 from redalert.cases.models import Case
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
 from redalert.legal.models import Hearing
 from redalert.outbox.enqueue import enqueue_email

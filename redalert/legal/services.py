@@ -17,7 +17,7 @@ from redalert.audit.log import save_audited
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case
 from redalert.changes.announce import Kind, announce
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import Verdict, may_use
 from redalert.legal.choices import WORLD, DeclineReason, ProceedingStatus
 from redalert.legal.models import (

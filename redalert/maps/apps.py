@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MapsConfig(AppConfig):
     name = "redalert.maps"
     verbose_name = _("Maps")
-
-    def ready(self) -> None:
-        from redalert.maps import places  # noqa: F401 (connects the receivers that forget changed places)

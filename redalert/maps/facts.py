@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from redalert.cases.models import Case
 from redalert.changes.announce import catch_up
-from redalert.consent.models import ConsentRecord, Purpose
+from redalert.consent.choices import Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import cases_consenting_to
 from redalert.investigation.choices import EventType
 from redalert.investigation.models import TraffickingEvent

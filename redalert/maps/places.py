@@ -14,6 +14,7 @@ from typing import Any
 
 import h3.api.basic_int as h3
 
+from redalert.maps.boundaries import area_point
 from redalert.places.models import Place, PlaceKind
 
 H3_RESOLUTIONS = (2, 3, 4, 5, 6, 7)  # every resolution a map may show; never finer than 7 (about 5 km²)
@@ -76,8 +77,6 @@ def states(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
 
 def forget() -> None:
     """Forget what was read about places (after the gazetteer changed)."""
-    from redalert.maps.boundaries import area_point
-
     _known.clear()
     _states.clear()
     area_point.cache_clear()

@@ -33,7 +33,7 @@ from django.utils.crypto import salted_hmac
 from redalert.care.choices import ReferralDirection, ReferralStatus
 from redalert.cases.choices import CaseStatus, Gender
 from redalert.cases.models import Case
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
 from redalert.investigation.choices import EventType, LinkRole, OutcomeResult, RoleInProcess
 from redalert.legal.choices import AccusedOutcome, MeasureStatus

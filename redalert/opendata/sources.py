@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from redalert.cases.models import Case
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
 from redalert.investigation.choices import NOT_KNOWN
 from redalert.investigation.models import LinkedPerson, TraffickingEvent

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redalert.accounts.models import User
 from redalert.audit.models import AuditAction
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
 from redalert.opendata import exports, permissions
 from redalert.opendata.ctdc import COLUMNS_OF, CTDC_COLUMNS, HIERARCHIES

@@ -24,10 +24,11 @@ from django.utils.translation import get_language
 from redalert.accounts.models import Organisation
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
 from redalert.lib.crypto import encrypted_fields
 from redalert.places.models import Place
+from redalert.public.models import PublicText
 
 MISSING = "missing"
 LOCATED = "located"
@@ -99,16 +100,12 @@ class PublicCase:
 
 def public_contact(organisation: Organisation, language: str | None = None) -> PublicContact:
     """The organisation's public contact line in a language, falling back to Spanish and then to its default."""
-    from redalert.public.models import PublicText
-
     texts = list(PublicText.objects.filter(organisation=organisation))
     return _contact(organisation, texts, language)
 
 
 def public_contacts(organisation_ids: set[int], language: str | None = None) -> dict[int, PublicContact]:
     """public_contact() of several organisations, in two queries."""
-    from redalert.public.models import PublicText
-
     texts: dict[int, list[Any]] = {}
     for text in PublicText.objects.filter(organisation__in=organisation_ids):
         texts.setdefault(text.organisation_id, []).append(text)

@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, KeepInFrame, Paragraph, Spacer
 
+from redalert.cases.models import Photo
 from redalert.public.exposure import PublicCase
 
 logger = logging.getLogger(__name__)
@@ -77,8 +78,6 @@ def _photo(photo_id: int | None) -> ImageReader | None:
     """The stored metadata-free JPEG of the published photo, or None if there is none or it cannot be read."""
     if photo_id is None:
         return None
-    from redalert.cases.models import Photo
-
     photo = Photo.objects.filter(pk=photo_id).first()
     if photo is None:
         return None

@@ -13,7 +13,7 @@ from redalert.audit.models import AuditAction
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
 from redalert.changes.announce import Kind, announce
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import Verdict, may_use
 from redalert.public.models import Publication
 

@@ -21,6 +21,7 @@ from django.http import Http404
 from redalert.access.policy import SECTION_ROLES, is_staff_member, visible_cases
 from redalert.accounts.models import Organisation, User
 from redalert.accounts.roles import Role
+from redalert.care.permissions import CARE_ROLES
 from redalert.cases.choices import NoteSection
 from redalert.cases.models import TeamMembership
 from redalert.statistics.scope import Scope, coalition_scope, organisation_scope
@@ -86,8 +87,6 @@ def may_list_cases(user: Any, scope: Scope) -> bool:
 
 def _section_roles(section: str) -> frozenset[str]:
     if section == CARE:
-        from redalert.care.permissions import CARE_ROLES
-
         return frozenset(CARE_ROLES)
     return SECTION_ROLES[NoteSection(section)]
 

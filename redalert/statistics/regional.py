@@ -52,13 +52,19 @@ from django.utils.translation import gettext as _
 
 from redalert.accounts.models import Organisation
 from redalert.care.choices import Recipient, ServiceType
+from redalert.care.models import Service
 from redalert.cases.choices import Sex
 from redalert.cases.models import Case
 from redalert.investigation.choices import TraffickingStatus, TypeOfExploitation
+from redalert.investigation.models import TraffickingFacts
+from redalert.legal.choices import AccusedOutcome
+from redalert.legal.models import Accused, Proceeding, StatusChange
 from redalert.places.names import country_name
 from redalert.prevention.choices import Reach
+from redalert.prevention.models import Activity
 from redalert.prevention.summary import GROUPS as PREVENTION_GROUPS
 from redalert.prevention.summary import Figures, figures
+from redalert.shelters.models import Stay
 from redalert.statistics.figures.people import ADULT_AGE
 from redalert.statistics.periods import Period, local_date, proceeding_periods
 from redalert.statistics.scope import coalition_scope
@@ -278,8 +284,6 @@ class RegionalData:
 
     @cached_property
     def exploitation_recorded(self) -> set[str]:
-        from redalert.investigation.models import TraffickingFacts
-
         facts = TraffickingFacts.objects.filter(case__in=self._reported_by_end(self.cases)).values_list(
             "case__organisation__country", "exploitation_types"
         )
@@ -289,10 +293,6 @@ class RegionalData:
 
     @cached_property
     def assistance(self) -> dict[str, Counts]:
-        from redalert.care.models import Service
-        from redalert.legal.models import Proceeding
-        from redalert.shelters.models import Stay
-
         by_type = {key: Counts() for key in ASSISTANCE_TYPES}
         type_of = {service: key for key, services in ASSISTANCE_TYPES.items() for service in services}
         given = Service.objects.filter(
@@ -341,15 +341,11 @@ class RegionalData:
 
     @property
     def started_proceedings(self) -> QuerySet[Any]:
-        from redalert.legal.models import Proceeding
-
         return self._started_by_end(Proceeding.objects.filter(case__in=self.cases))
 
     @cached_property
     def proceedings(self) -> list[ProceedingFact]:
         """The proceedings of the counted cases started by the end of the year, with when they were under way."""
-        from redalert.legal.models import StatusChange
-
         started = self.started_proceedings
         victim_cases = set(self.victims.values_list("id", flat=True))
         changes: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
@@ -372,9 +368,6 @@ class RegionalData:
 
     @cached_property
     def prosecution(self) -> dict[str, Counts]:
-        from redalert.legal.choices import AccusedOutcome
-        from redalert.legal.models import Accused
-
         result = {key: Counts() for key in ("open", "acquittals", "convictions", "sentenced")}
         proceeding_countries = {p.country for p in self.proceedings}
         result["open"].recording = proceeding_countries
@@ -407,8 +400,6 @@ class RegionalData:
 
     @cached_property
     def repatriation(self) -> Counts:
-        from redalert.care.models import Service
-
         result = Counts()
         repatriations = Service.objects.filter(service_type=ServiceType.REPATRIATION)
         for country, case_id in repatriations.filter(
@@ -429,8 +420,6 @@ class RegionalData:
     def prevention_recorded(self) -> dict[str, set[str]]:
         """Per count ("activities", "participants", "women" …): the countries with an activity held by the end of
         the year in which it was recorded."""
-        from redalert.prevention.models import Activity
-
         held = Activity.objects.filter(organisation_id__in=self.scope.organisation_ids, held_on__lte=self.last_day)
         recorded = {"activities": self._countries(held, "organisation__country")}
         for name in ("participants", *PREVENTION_GROUPS):
@@ -438,8 +427,6 @@ class RegionalData:
         return recorded
 
     def prevention_figures(self, country: str, reach: str | None = None) -> Figures:
-        from redalert.prevention.models import Activity
-
         activities = Activity.objects.filter(
             organisation_id__in=self.scope.organisation_ids, organisation__country=country, held_on__year=self.year
         )

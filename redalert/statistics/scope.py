@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from redalert.accounts.models import Organisation
 from redalert.cases.models import Case
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
 
 ORGANISATION = "organisation"

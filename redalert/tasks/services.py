@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from redalert.access.policy import visible_cases
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.outbox.enqueue import enqueue_email
@@ -83,8 +84,6 @@ def complete_task(task: Task, *, actor: User, request: HttpRequest | None = None
 
 def open_tasks_of(user: User) -> QuerySet[Task]:
     """The user's open tasks on cases she may still open, soonest (so overdue) first."""
-    from redalert.access.policy import visible_cases
-
     return (
         Task.objects.filter(owner=user, done_at__isnull=True, case__in=visible_cases(user))
         .select_related("case")

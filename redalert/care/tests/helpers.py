@@ -7,7 +7,8 @@ from typing import Any
 
 from redalert.cases.models import Case
 from redalert.cases.services import add_team_member
-from redalert.consent.models import ConsentRecord, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.testing import record_consent
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

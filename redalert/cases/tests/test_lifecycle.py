@@ -3,7 +3,7 @@ from django.utils import translation
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, transition
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.testing import record_consent
 
 

@@ -32,7 +32,7 @@ from redalert.alerts.models import (
     Recipient,
 )
 from redalert.cases.models import TimelineEvent, TimelineKind
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.demo.after_report.cases import CaseInfo, People, Step
 from redalert.demo.after_report.places import RoutePlaces
 from redalert.demo.draws import local_date, person_name

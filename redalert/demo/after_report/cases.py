@@ -16,7 +16,8 @@ from redalert.accounts.models import RoleAssignment
 from redalert.accounts.roles import Role
 from redalert.cases.choices import CaseStatus, Relationship
 from redalert.cases.models import Case, FamilyContact, TeamMembership, TimelineEvent, TimelineKind
-from redalert.consent.models import CurrentConsent, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import CurrentConsent
 from redalert.demo.draws import local_date
 from redalert.places.models import PlaceKind
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from redalert.accounts.roles import Role
 from redalert.cases.choices import CaseStatus
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.demo.after_report.cases import CaseInfo, People, Step
 from redalert.demo.after_report.places import RoutePlaces
 from redalert.demo.draws import Weighted, days_after, person_name

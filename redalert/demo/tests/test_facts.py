@@ -21,7 +21,7 @@ from redalert.care.choices import Recipient as ServiceRecipient
 from redalert.care.models import Expense, Service
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import may_use
 from redalert.demo import generate
 from redalert.demo.after_report.care import CURRENCY

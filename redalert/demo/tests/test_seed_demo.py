@@ -14,7 +14,8 @@ from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import LOCATED, TRANSITIONS
 from redalert.cases.models import Case, CaseCounter, MissingPerson, Note, TimelineEvent, TimelineKind
 from redalert.cases.services import IntakeData, open_report
-from redalert.consent.models import ConsentRecord, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import may_use
 from redalert.demo import generate
 from redalert.demo.generate import DEMO_PASSWORD, ROLE_USERS

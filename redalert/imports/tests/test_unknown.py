@@ -7,7 +7,8 @@ from decimal import Decimal
 from redalert.care.models import Service
 from redalert.cases.choices import Gender, Sex, YesNoUnknown
 from redalert.cases.models import Case
-from redalert.consent.models import ConsentRecord, Purpose
+from redalert.consent.choices import Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.imports.tests.conftest import csv_bytes, row
 from redalert.investigation.choices import NOT_KNOWN, TraffickingStatus
 from redalert.investigation.models import TraffickingEvent, TraffickingFacts

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from redalert.audit.models import AuditEntry
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.maps.tests.conftest import geojson
 from redalert.testing import record_consent
 

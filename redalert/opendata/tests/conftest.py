@@ -11,7 +11,7 @@ import pytest
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.testing import record_consent
 
 

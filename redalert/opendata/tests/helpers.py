@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.investigation.models import LinkedPerson, TraffickingEvent, TraffickingFacts
 from redalert.testing import record_consent
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from redalert.audit.models import AuditAction, AuditEntry
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.opendata.htcds import csv_columns, pseudonym
 from redalert.opendata.tests.helpers import EN, SECRETS, add_facts, statistics_consent
 from redalert.testing import record_consent

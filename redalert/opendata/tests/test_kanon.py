@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from redalert.audit.models import AuditAction, AuditEntry
 from redalert.cases.models import Case
-from redalert.consent.models import Decision
+from redalert.consent.choices import Decision
 from redalert.opendata.ctdc import CTDC_COLUMNS, HIERARCHIES, age_band, build_open_data
 from redalert.opendata.kanon import Hierarchy, anonymise, verify
 from redalert.opendata.tests.helpers import EN, SECRETS, add_facts, statistics_consent

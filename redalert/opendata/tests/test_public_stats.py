@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.opendata.public_stats import (
     AGE_GROUPS,
     OUTCOMES,

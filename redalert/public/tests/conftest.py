@@ -12,7 +12,8 @@ from PIL import Image
 from redalert.cases.models import FamilyContact
 from redalert.cases.photos import clean_photo
 from redalert.cases.services import add_photo
-from redalert.consent.models import ConsentRecord, Decision
+from redalert.consent.choices import Decision
+from redalert.consent.models import ConsentRecord
 from redalert.testing import make_public, record_consent, start_search
 
 

@@ -21,7 +21,8 @@ from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.cases.models import FamilyContact
 from redalert.cases.photos import clean_photo
 from redalert.cases.services import add_family_contact, add_photo
-from redalert.consent.models import ConsentRecord, Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.public import feeds
 from redalert.public.models import Publication
 from redalert.public.services import publication_for, set_public

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from PIL import Image
 
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.public import images
 from redalert.public.services import set_public
 from redalert.public.tests.conftest import consent, jpeg_with_gps, publish

@@ -16,7 +16,7 @@ from django.utils import timezone
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.cases.services import save_changes
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.public.exposure import LOCATED, MISSING, public_cases
 from redalert.public.listing import LISTED_FIELDS, computed_rows, rebuild_listing
 from redalert.public.models import Publication, PublicListing, PublicVersion

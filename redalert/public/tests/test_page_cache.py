@@ -14,7 +14,8 @@ from django.utils import timezone
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.cases.services import save_changes
-from redalert.consent.models import ConsentMethod, ConsentRecord, CurrentConsent, Decision, Purpose
+from redalert.consent.choices import ConsentMethod, Decision, Purpose
+from redalert.consent.models import ConsentRecord, CurrentConsent
 from redalert.consent.services import record_decision
 from redalert.public import pagecache
 from redalert.public.models import Publication, PublicListing, PublicText, PublicVersion

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
-from redalert.consent.models import ConsentMethod, ConsentRecord, Decision, Purpose
+from redalert.consent.choices import ConsentMethod, Decision, Purpose
+from redalert.consent.models import ConsentRecord
 from redalert.consent.services import record_decision
 from redalert.public.models import PublicText
 from redalert.public.services import publication_for, set_public

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from redalert.cases.choices import CaseStatus
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.public.exposure import public_cases
 from redalert.public.models import Publication, PublicText
 from redalert.public.tests.conftest import consent, to_active_search

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.testing import record_consent
 
 

@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.legal.models import Accused
 from redalert.legal.services import change_status, open_proceeding
 from redalert.statistics.loading import YearData

@@ -24,7 +24,7 @@ from django.utils import translation
 
 from redalert.accounts.models import Organisation
 from redalert.care.models import Service
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.investigation.models import Outcome, TraffickingFacts
 from redalert.legal.models import Accused
 from redalert.legal.services import open_proceeding

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from redalert.audit.models import AuditAction, AuditEntry
 from redalert.care.models import Expense
-from redalert.consent.models import Purpose
+from redalert.consent.choices import Purpose
 from redalert.legal.services import open_proceeding
 from redalert.testing import record_consent
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from redalert.cases.models import TimelineEvent, TimelineKind
-from redalert.consent.models import Decision, Purpose
+from redalert.consent.choices import Decision, Purpose
 from redalert.outbox.claiming import deliver_due
 from redalert.outbox.models import OutboundMessage
 from redalert.tips.models import Tip
