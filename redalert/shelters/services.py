@@ -33,6 +33,8 @@ def save_facility(
 
     Raises ValidationError (before saving anything) when the organisation already has a shelter of that name."""
     creating = facility.pk is None
+    if actor.organisation is None:
+        raise ValueError("Only a member of an organisation keeps its shelters.")
     facility.organisation = actor.organisation
     facility.validate_unique()
     with transaction.atomic():

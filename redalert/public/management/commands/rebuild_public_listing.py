@@ -1,8 +1,8 @@
 """Recompute the public listing (the lists' copy of public_cases()) from scratch.
 
 Needed only after changes made past the services that announce them (redalert.changes): bulk loads (which call
-redalert.consent.rules.rebuild_current_consents()), edits made in the database by hand, a reload of the gazetteer. Safe to run at any time and as often as wanted: a second run
-changes nothing.
+redalert.consent.rules.rebuild_current_consents()), edits made in the database by hand, a reload of the gazetteer.
+Safe to run at any time and as often as wanted: a second run changes nothing.
 """
 
 from __future__ import annotations
