@@ -13,6 +13,7 @@ from redalert.investigation.models import LinkedPerson, TraffickingEvent, Traffi
 from redalert.investigation.services import save_linked_person
 from redalert.investigation.tests.conftest import start_search
 from redalert.tasks.services import add_task
+from redalert.testing import follow_changes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +42,7 @@ def test_investigation_pages_on_a_phone(
         actor=coordinator,
     )
     save_linked_person(other, LinkedPerson(link="suspect", name="Pepe", phones="+524425551234"), actor=coordinator)
+    follow_changes()  # the match keys follow through the workers
     for kind, place, days in (
         ("Recruitment", "qro_city", 30),
         ("Transit", "tlax_city", 20),
