@@ -6,7 +6,10 @@ They go through the same domain functions the application uses: consent records,
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 from typing import Any
+
+from django.core.management import call_command
 
 from redalert.cases.choices import CaseStatus
 from redalert.cases.lifecycle import TransitionRequest, transition
@@ -61,3 +64,19 @@ def make_public(case: Any, by: Any, **publication_fields: Any) -> Any:
 def follow_changes() -> int:
     """Run the queued change followers until nothing waits, as the workers would (map facts, match keys)."""
     return catch_up_all()
+
+
+REBUILDS_FINDING_NOTHING = [
+    ("rebuild_current_consents", "0 row(s) changed"),
+    ("rebuild_public_listing", "0 added, 0 changed, 0 removed"),
+    ("rebuild_map_facts", "0 case(s) changed"),
+    ("rebuild_match_keys", "0 key(s) changed"),
+]
+
+
+def assert_rebuilds_find_nothing() -> None:
+    """Every read model's rebuild command reports that it had nothing to change."""
+    for command, expected in REBUILDS_FINDING_NOTHING:
+        out = StringIO()
+        call_command(command, stdout=out)
+        assert expected in out.getvalue(), (command, out.getvalue())
