@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from redalert.alerts.acknowledgement import ack_url
 from redalert.alerts.models import Acknowledgement, Alert, Recipient
+from redalert.e2e.sign_in import sign_in_through_the_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +31,7 @@ def test_issue_and_acknowledge_a_red_alert(
     staff = browser.new_context(viewport={"width": 390, "height": 844}, extra_http_headers={"Accept-Language": "en"})
     page = staff.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(coordinator.username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code from your authenticator app").fill(
-        f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    )
-    page.get_by_role("button", name="Verify").click()
+    sign_in_through_the_pages(page, live_server.url, coordinator.username, device, language="en")
     page.goto(f"{live_server.url}/cases/{alert_case.pk}/alerts/")
     page.get_by_role("link", name="Issue a Red Alert").click()
     page.get_by_label("Fiscalía Especializada en Trata (FGR)").check()

@@ -5,10 +5,8 @@ case file, assigns a team, adds a note and a photo, follows the timeline; anothe
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
@@ -16,23 +14,9 @@ from redalert.audit.log import verify_chain
 from redalert.audit.models import AuditAction, AuditEntry
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case
+from redalert.e2e.sign_in import sign_in_through_the_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
-
-
-def code_for(device: TOTPDevice) -> str:
-    device.refresh_from_db()
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
-def log_in(page: Any, base: str, username: str, device: TOTPDevice) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_label("Código").fill(code_for(device))
-    page.get_by_role("button", name="Verificar").click()
 
 
 def test_coordinator_runs_a_case_file_end_to_end(
@@ -44,7 +28,7 @@ def test_coordinator_runs_a_case_file_end_to_end(
     lawyer = make_user(org_a, "lawyer", username="abogada")
     device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
 
-    log_in(page, base, "coordinadora", device)
+    sign_in_through_the_pages(page, base, "coordinadora", device)
     page.get_by_role("link", name="Nuevo reporte").first.click()
 
     # The report, received from the mother.
@@ -126,7 +110,7 @@ def test_coordinator_runs_a_case_file_end_to_end(
     page.get_by_role("button", name="Log out").click()
     page.locator("#lang-select").select_option("es")
     page.get_by_role("button", name="Change", exact=True).click()
-    log_in(page, base, "otra", other_device)
+    sign_in_through_the_pages(page, base, "otra", other_device)
     page.goto(f"{base}/cases/?q=maria")
     assert case.reference not in page.content()
     response = page.goto(f"{base}/cases/{case.pk}/")

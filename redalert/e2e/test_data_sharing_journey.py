@@ -8,16 +8,11 @@ from typing import Any
 
 import pytest
 
-from conftest import verified_client
+from redalert.e2e.sign_in import sign_in_with_a_session
 from redalert.opendata.htcds import pseudonym
 from redalert.opendata.tests.helpers import SECRETS, add_facts, statistics_consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in(page: Any, base: str, user: Any) -> None:
-    client = verified_client(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
 
 
 def test_data_sharing_on_a_phone(
@@ -32,7 +27,7 @@ def test_data_sharing_on_a_phone(
 
     page = phone_page
     base = live_server.url
-    logged_in(page, base, coordinator)
+    sign_in_with_a_session(page, base, coordinator)
     page.goto(f"{base}/data/")
     assert page.locator('input[name="identifiers"]').count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

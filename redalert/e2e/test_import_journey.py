@@ -9,16 +9,15 @@ import io
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from redalert.cases.models import Case
+from redalert.e2e.sign_in import sign_in_through_the_pages
 from redalert.imports import jobs
 from redalert.imports.models import ImportJob
 from redalert.imports.tests.conftest import row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
 SAMPLE = Path(__file__).resolve().parents[1] / "imports" / "samples" / "import-sample.csv"
 
 
@@ -37,12 +36,7 @@ def test_upload_follow_the_progress_and_read_the_report(
     page = phone_page
     coordinator = make_user(org_a, "coordinator", username="coordinadora")
     device = TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Usuario").fill("coordinadora")
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_label("Código").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}")
-    page.get_by_role("button", name="Verificar").click()
+    sign_in_through_the_pages(page, live_server.url, "coordinadora", device)
 
     page.goto(f"{live_server.url}/imports/")
     upload = tmp_path / "casos-historicos.csv"

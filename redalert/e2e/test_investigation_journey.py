@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from conftest import verified_client
+from redalert.e2e.sign_in import sign_in_with_a_session
 from redalert.investigation.models import LinkedPerson, TraffickingEvent, TraffickingFacts
 from redalert.investigation.services import save_linked_person
 from redalert.investigation.tests.conftest import start_search
@@ -16,12 +15,6 @@ from redalert.tasks.services import add_task
 from redalert.testing import follow_changes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in(page: Any, base: str, user: Any) -> None:
-    client = verified_client(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
 
 
 def test_investigation_pages_on_a_phone(
@@ -72,7 +65,7 @@ def test_investigation_pages_on_a_phone(
 
     page = phone_page
     base = live_server.url
-    logged_in(page, base, coordinator)
+    sign_in_with_a_session(page, base, coordinator)
     page.goto(f"{base}/cases/{case.pk}/investigation/")
     assert page.locator("#route-table tbody tr").count() == 3
     assert page.get_by_text(other.reference).count() >= 1

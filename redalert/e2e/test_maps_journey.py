@@ -4,23 +4,12 @@ app's own GeoJSON, a filter changes both the map and the tables."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 
-from conftest import verified_client
+from redalert.e2e.sign_in import sign_in_with_a_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in(page: Any, base: str, user: Any) -> None:
-    client = verified_client(user)
-    page.context.add_cookies(
-        [
-            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base},
-            {"name": "django_language", "value": "en", "url": base},  # the assertions read English labels
-        ]
-    )
 
 
 def test_a_coordinator_reads_the_maps_on_a_phone(
@@ -35,7 +24,7 @@ def test_a_coordinator_reads_the_maps_on_a_phone(
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     base = live_server.url
-    logged_in(page, base, coordinator)
+    sign_in_with_a_session(page, base, coordinator, language="en")
 
     page.goto(f"{base}/maps/")
     map_element = page.locator("#map")

@@ -6,20 +6,10 @@ from typing import Any
 
 import pytest
 
-from conftest import verified_client
+from redalert.e2e.sign_in import sign_in_with_a_session
 from redalert.prevention.models import Activity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in_in_english(page: Any, base: str, user: Any) -> None:
-    session = verified_client(user).cookies["sessionid"].value
-    page.context.add_cookies(
-        [
-            {"name": "sessionid", "value": session, "url": base},
-            {"name": "django_language", "value": "en", "url": base},
-        ]
-    )
 
 
 def fits_the_screen(page: Any) -> bool:
@@ -32,7 +22,7 @@ def test_record_an_activity_on_a_phone_and_see_it_in_the_summary(
     caseworker = make_user(org_a, "caseworker", username="trabajadora")
     page = phone_page
     base = live_server.url
-    logged_in_in_english(page, base, caseworker)
+    sign_in_with_a_session(page, base, caseworker, language="en")
 
     page.goto(f"{base}/prevention/")
     page.get_by_role("link", name="Record an activity").click()

@@ -7,7 +7,6 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
@@ -16,11 +15,11 @@ from redalert.cases.lifecycle import TransitionRequest, transition
 from redalert.cases.photos import clean_photo
 from redalert.cases.services import add_photo
 from redalert.consent.choices import Purpose
+from redalert.e2e.sign_in import sign_in_through_the_pages
 from redalert.testing import record_consent
 from redalert.tips.models import Tip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
 
 
 def grant(case: Any, purpose: str, user: Any) -> None:
@@ -49,13 +48,7 @@ def test_publish_find_tip_and_triage(live_server, browser, screenshot, org_a, ma
     staff = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en"})
     page = staff.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("coordinadora")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    page.get_by_label("Code from your authenticator app").fill(code)
-    page.get_by_role("button", name="Verify").click()
+    sign_in_through_the_pages(page, live_server.url, "coordinadora", device, language="en")
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     page.get_by_role("link", name="Public site").click()
     page.locator("input[name=photo]").last.check()

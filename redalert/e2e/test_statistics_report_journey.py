@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from redalert.e2e.sign_in import sign_in_through_the_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +28,7 @@ def test_open_the_report_switch_year_and_download_the_pdf(
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(coordinator.username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code from your authenticator app").fill(
-        f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    )
-    page.get_by_role("button", name="Verify").click()
+    sign_in_through_the_pages(page, live_server.url, coordinator.username, device, language="en")
 
     page.goto(f"{live_server.url}/statistics/")
     page.get_by_label("Year").fill("2014")
