@@ -302,67 +302,43 @@ class Alerts(Step):
         sender = cap_sender(settings.SITE_URL)
         alerts = Rows(Alert)
         timeline = Rows(TimelineEvent)
-        for draft in drafts:
-            identifier = f"{host}/red-alert/{draft.case.reference}/1"
-            sent = cap_datetime(draft.issued_at)
+
+        def add(draft: DraftAlert, number: int, kind: str, at: datetime, original_id: int | None) -> None:
+            identifier = f"{host}/red-alert/{draft.case.reference}/{number}"
+            sent = cap_datetime(at)
+            references = []
+            if original_id is not None:
+                first = f"{host}/red-alert/{draft.case.reference}/1"
+                references = [CapReference(sender, first, cap_datetime(draft.issued_at))]
             alerts.add(
                 case_id=draft.case.id,
-                number=1,
-                kind=AlertKind.ALERT,
-                original_id=None,
+                number=number,
+                kind=kind,
+                original_id=original_id,
                 note="",
                 language="es",
                 cap_identifier=identifier,
                 cap_sent=sent,
-                cap_xml=_cap_xml(identifier, sent, "Alert"),
+                cap_xml=_cap_xml(identifier, sent, "Cancel" if kind == AlertKind.CANCEL else "Alert", references),
                 issued_by_id=draft.issued_by,
-                issued_at=draft.issued_at,
+                issued_at=at,
             )
             timeline.add(
                 case_id=draft.case.id,
-                at=draft.issued_at,
+                at=at,
                 actor_id=draft.issued_by,
                 kind=TimelineKind.ALERT,
-                summary_data={
-                    "event": "issued",
-                    "number": 1,
-                    "kind": AlertKind.ALERT,
-                    "recipients": len(draft.contacts),
-                },
+                summary_data={"event": "issued", "number": number, "kind": kind, "recipients": len(draft.contacts)},
             )
+
+        for draft in drafts:
+            add(draft, 1, AlertKind.ALERT, draft.issued_at, None)
         alert_ids = write_back(alerts, batch_size, lambda r: r["cap_identifier"], "cap_identifier")
         first_ids = {d.case.id: alert_ids[f"{host}/red-alert/{d.case.reference}/1"] for d in drafts}
         cancelled = [d for d in drafts if d.cancelled_at is not None]
         for draft in cancelled:
             assert draft.cancelled_at is not None
-            identifier = f"{host}/red-alert/{draft.case.reference}/2"
-            sent = cap_datetime(draft.cancelled_at)
-            original = CapReference(sender, f"{host}/red-alert/{draft.case.reference}/1", cap_datetime(draft.issued_at))
-            alerts.add(
-                case_id=draft.case.id,
-                number=2,
-                kind=AlertKind.CANCEL,
-                original_id=first_ids[draft.case.id],
-                note="",
-                language="es",
-                cap_identifier=identifier,
-                cap_sent=sent,
-                cap_xml=_cap_xml(identifier, sent, "Cancel", [original]),
-                issued_by_id=draft.issued_by,
-                issued_at=draft.cancelled_at,
-            )
-            timeline.add(
-                case_id=draft.case.id,
-                at=draft.cancelled_at,
-                actor_id=draft.issued_by,
-                kind=TimelineKind.ALERT,
-                summary_data={
-                    "event": "issued",
-                    "number": 2,
-                    "kind": AlertKind.CANCEL,
-                    "recipients": len(draft.contacts),
-                },
-            )
+            add(draft, 2, AlertKind.CANCEL, draft.cancelled_at, first_ids[draft.case.id])
         cancel_ids = write_back(alerts, batch_size, lambda r: r["cap_identifier"], "cap_identifier")
         second_ids = {d.case.id: cancel_ids[f"{host}/red-alert/{d.case.reference}/2"] for d in cancelled}
         tally(counts, "alerts", len(drafts) + len(cancelled))
