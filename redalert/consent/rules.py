@@ -56,8 +56,15 @@ def may_use(case: Case, purpose: Purpose | str) -> Verdict:
 
 
 def cases_consenting_to(cases: QuerySet[Case], purpose: Purpose | str) -> QuerySet[Case]:
-    """The subset of `cases` whose current consent for `purpose` is granted: the set-based twin of may_use."""
-    return cases.filter(current_consents__purpose=Purpose(purpose), current_consents__decision=Decision.GRANTED)
+    """The subset of `cases` whose current consent for `purpose` is granted: the set-based twin of may_use.
+
+    It reads CurrentConsent, and fails closed where that row is behind the history: a decision recorded past the
+    services (so not yet followed) makes the case count as not consenting until `rebuild_current_consents`.
+    """
+    purpose = Purpose(purpose)
+    newer = ConsentRecord.objects.filter(case_id=OuterRef("case_id"), purpose=purpose, id__gt=OuterRef("record_id"))
+    granted = CurrentConsent.objects.filter(case_id=OuterRef("pk"), purpose=purpose, decision=Decision.GRANTED)
+    return cases.filter(Exists(granted.filter(~Exists(newer))))
 
 
 def newest_decisions(

@@ -6,9 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from redalert.cases.models import Case
 from redalert.consent.choices import Decision, Purpose
 from redalert.consent.models import ConsentRecord
-from redalert.consent.rules import cases_consenting_to, current_consents, may_use
+from redalert.consent.rules import cases_consenting_to, current_consents, may_use, rebuild_current_consents
+from redalert.testing import record_consent
 
 
 def post_decision(client, case, **overrides):
@@ -103,3 +105,24 @@ def test_only_coordinators_and_the_team_record_consent(client_for, case, org_a, 
     assert client.get(reverse("consent:page", args=[case.pk])).status_code == 200
     assert post_decision(client, case).status_code == 404
     assert not ConsentRecord.objects.exists()
+
+
+def test_a_decision_recorded_past_the_services_fails_closed_until_the_rebuild(make_case, org_a, coordinator):
+    """The set-based rule never trusts a CurrentConsent row that a newer record contradicts."""
+    case = make_case(org_a, coordinator)
+    record_consent(case, Purpose.PUBLISH, coordinator)
+    cases = Case.objects.filter(pk=case.pk)
+    assert list(cases_consenting_to(cases, Purpose.PUBLISH)) == [case]
+    ConsentRecord.objects.create(  # a grant again, but written past record_decision: nothing followed it
+        case=case,
+        purpose=Purpose.PUBLISH,
+        decision="granted",
+        given_by_name="Rosa",
+        given_by_relationship="mother",
+        method="verbal_witnessed",
+        decided_on=date(2026, 3, 3),
+        recorded_by=coordinator,
+    )
+    assert not cases_consenting_to(cases, Purpose.PUBLISH).exists()
+    assert rebuild_current_consents([case.pk]) == 1
+    assert list(cases_consenting_to(cases, Purpose.PUBLISH)) == [case]
