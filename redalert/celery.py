@@ -15,12 +15,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redalert.settings.dev")
 
 app = Celery("redalert")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["redalert.outbox", "redalert.alerts", "redalert.imports", "redalert.changes"])
+app.autodiscover_tasks(["redalert.outbox", "redalert.alerts", "redalert.imports", "redalert.changes", "redalert.retention"])
 
 DELIVER_OUTBOX = "redalert.outbox.tasks.deliver_outbox"
 ESCALATE_ALERTS = "redalert.alerts.tasks.escalate_alerts"
 RUN_DUE_IMPORTS = "redalert.imports.tasks.run_due_imports"
 FOLLOW_CHANGES = "redalert.changes.tasks.follow_changes"
+APPLY_RETENTION = "redalert.retention.tasks.apply_retention"  # retention (issue 13)
 
 
 @app.on_after_configure.connect
@@ -37,3 +38,7 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     # The queued followers of case changes (map facts, match keys): redalert.changes.announce.
     following = float(getattr(settings, "CHANGES_BEAT_SECONDS", 2))
     sender.add_periodic_task(following, sender.signature(FOLLOW_CHANGES), name="follow-changes")
+
+    # Retention (issue 13): once a day, apply each organisation's retention policy (redalert.retention.jobs).
+    retention = float(getattr(settings, "RETENTION_BEAT_SECONDS", 24 * 60 * 60))
+    sender.add_periodic_task(retention, sender.signature(APPLY_RETENTION), name="apply-retention")

@@ -27,4 +27,5 @@ urlpatterns = [
     path("maps/", include("redalert.maps.urls")),
     path("prevention/", include("redalert.prevention.urls")),
     path("", include("redalert.opendata.public_urls")),
+    path("", include("redalert.retention.urls")),  # retention periods and erasure requests (issue 13)
 ]

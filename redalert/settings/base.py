@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "redalert.changes",
     "redalert.accounts",
     "redalert.access",
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Browser hardening (issue 13): CSP, Permissions-Policy, no-store on staff responses.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "redalert.accounts.hardening.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "redalert.accounts.hardening.AbsoluteSessionMiddleware",  # issue 13: a session ends 12 h after sign-in
     "redalert.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -171,6 +177,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS (port 465); production requires one of the two
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "alerta-roja@localhost")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -185,7 +192,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Tiles of the base map under staff maps; the data layers work without it.
-MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Empty by default (issue 13): a third-party tile server would learn which places staff look at.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 # The public tip form's map: empty by default, because a third-party tile server would learn where each tipster
 # looked. Set it only to a tile server the organisation runs.
 PUBLIC_MAP_TILE_URL = env_str("PUBLIC_MAP_TILE_URL", "")
@@ -224,3 +232,60 @@ LOGGING = {
 # The staff search's covering index (investigation.MatchKey) includes non-key columns on PostgreSQL; SQLite builds
 # it without them, which is fine for the embedded default.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Browser and transport hardening (issue 13; see docs/security.md) ---------------------------------------------
+# A session ends this long after the sign-in, however busy (besides the idle timeout above).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+
+
+def _tile_origins(*templates: str) -> list[str]:
+    """The origins of configured tile servers ("{s}" subdomains become a wildcard), for the CSP's img-src."""
+    from urllib.parse import urlsplit
+
+    origins = []
+    for template in templates:
+        parts = urlsplit(template.replace("{s}", "*"))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))
+
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no inline code, no
+# frames, forms post only here. Images may also be data: URIs (the second-factor QR code) and map tiles from the
+# configured tile servers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_tile_origins(MAP_TILE_URL, PUBLIC_MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses the camera, microphone, location or payment APIs
+# (the tip form's map takes a tap, not the device's position; photos are chosen as files).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+# Webhooks to authorities: refuse private, loopback, link-local, multicast and reserved addresses (checked at send
+# time, connecting to the checked address); tests and the embedded default allow them for local receivers.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", False)  # production sets True
+# The public tip form: photos above this many pixels are refused before they are decoded; every attempt (stored
+# or refused) counts against TIP_ATTEMPTS_PER_HOUR.
+TIP_PHOTO_MAX_PIXELS = env_int("TIP_PHOTO_MAX_PIXELS", 24_000_000)
+TIP_ATTEMPTS_PER_HOUR = env_int("TIP_ATTEMPTS_PER_HOUR", 20)
+# --- end of browser and transport hardening ------------------------------------------------------------------------

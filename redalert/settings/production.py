@@ -24,3 +24,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Browser and transport hardening (issue 13; see docs/security.md) ---------------------------------------------
+# __Host- cookies: sent only over HTTPS, only to this host, for the whole site; no subdomain can set or read them.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+WEBHOOK_REQUIRE_HTTPS = True
+# Outgoing mail travels encrypted: STARTTLS (EMAIL_USE_TLS) or implicit TLS (EMAIL_USE_SSL). A relay on the same
+# machine or a private network may be allowed explicitly with EMAIL_ALLOW_PLAINTEXT_RELAY=true.
+_email_tls = env_bool("EMAIL_USE_TLS", False) or env_bool("EMAIL_USE_SSL", False)
+if not _email_tls and not env_bool("EMAIL_ALLOW_PLAINTEXT_RELAY", False):
+    raise ImproperlyConfigured(
+        "Outgoing mail must use TLS in production: set EMAIL_USE_TLS=true (STARTTLS) or EMAIL_USE_SSL=true, or "
+        "EMAIL_ALLOW_PLAINTEXT_RELAY=true for a relay on this machine."
+    )
+# --- end of browser and transport hardening ------------------------------------------------------------------------

@@ -23,3 +23,5 @@ STORAGES = {
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
 CHANGES_RAISE_FOLLOWER_ERRORS = True  # a failing change follower fails the test instead of being logged
+# --- Browser and transport hardening: the tests' webhook receivers listen on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE = True

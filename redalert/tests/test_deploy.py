@@ -17,6 +17,7 @@ def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update({"DJANGO_SETTINGS_MODULE": "redalert.settings.production", "ALLOWED_HOSTS": "alerta.example.org"})
+    env.update({"EMAIL_USE_TLS": "true"})  # production refuses to send mail without TLS
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
