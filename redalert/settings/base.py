@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "redalert.opendata",
     "redalert.maps",
     "redalert.prevention",
+    "redalert.retention",  # retention periods and erasure (issue 13)
     "redalert.demo",
 ]
 

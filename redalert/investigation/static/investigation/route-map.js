@@ -9,7 +9,10 @@
   }
   var points = JSON.parse(data.textContent);
   var map = L.map(box, { scrollWheelZoom: false });
-  L.tileLayer(box.dataset.tiles, { maxZoom: 12, attribution: "© OpenStreetMap" }).addTo(map);
+  // No base map unless a tile server is configured (MAP_TILE_URL): a third party would learn where staff look.
+  if (box.dataset.tiles) {
+    L.tileLayer(box.dataset.tiles, { maxZoom: 12, attribution: "© OpenStreetMap" }).addTo(map);
+  }
   var line = [];
   points.forEach(function (p, i) {
     var latlng = [p.lat, p.lng];
