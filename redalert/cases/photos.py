@@ -26,8 +26,13 @@ class CleanPhoto:
     sha256: str
 
 
-def clean_photo(upload: IO[bytes], size: int) -> CleanPhoto:
-    """Return a metadata-free JPEG copy of an uploaded image, or raise PhotoError."""
+def clean_photo(upload: IO[bytes], size: int, *, max_pixels: int | None = None) -> CleanPhoto:
+    """Return a metadata-free JPEG copy of an uploaded image, or raise PhotoError.
+
+    The size in pixels is read from the header (Image.open decodes nothing) and checked against `max_pixels`
+    (default PHOTO_MAX_PIXELS) before any pixel is decoded: a small file can describe a huge image.
+    """
+    limit = settings.PHOTO_MAX_PIXELS if max_pixels is None else max_pixels
     if size > settings.PHOTO_MAX_BYTES:
         raise PhotoError(
             _("The photo is too large (%(size)s MB); the limit is %(limit)s MB.")
@@ -37,8 +42,14 @@ def clean_photo(upload: IO[bytes], size: int) -> CleanPhoto:
         with Image.open(upload) as probe:
             if probe.format not in ACCEPTED_FORMATS:
                 raise PhotoError(_("This file is not a photo in a format we accept (JPEG, PNG, WebP, GIF)."))
-            if probe.width * probe.height > settings.PHOTO_MAX_PIXELS:
-                raise PhotoError(_("The photo has too many pixels."))
+            if probe.width * probe.height > limit:
+                raise PhotoError(
+                    _(
+                        "The photo is too big (%(pixels)s megapixels); the limit is %(limit)s megapixels. "
+                        "Please send a smaller photo or a screenshot of it."
+                    )
+                    % {"pixels": round(probe.width * probe.height / 1_000_000), "limit": limit // 1_000_000}
+                )
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:

@@ -107,7 +107,8 @@ class TipForm(forms.Form):
         if not upload:
             return None
         try:
-            return clean_photo(upload, upload.size)
+            # Public uploads get a lower pixel limit, checked from the header before anything is decoded.
+            return clean_photo(upload, upload.size, max_pixels=settings.TIP_PHOTO_MAX_PIXELS)
         except PhotoError as exc:
             raise forms.ValidationError(str(exc)) from exc
 

@@ -2,7 +2,8 @@
 
 Rules in one sentence each:
 - A tip is stored in one transaction with its timeline line and the team's notifications, or not at all.
-- A client sends at most TIPS_PER_HOUR tips an hour (counted from stored tips by a keyed hash of its address).
+- A client sends at most TIPS_PER_HOUR tips an hour (counted from stored tips by a keyed hash of its address), and
+  makes at most TIP_ATTEMPTS_PER_HOUR attempts (every post, stored or refused, counted before any photo is decoded).
 - Notification emails say that a tip arrived and where to read it, never what it says or who sent it.
 - Spam and abuse are kept in a separate pile, never deleted.
 - A tip's status moves only along TRANSITIONS.
@@ -17,6 +18,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -54,6 +56,26 @@ def over_limit(hashed_client: str) -> bool:
     """Whether this client already sent TIPS_PER_HOUR tips in the last hour."""
     since = timezone.now() - timedelta(hours=1)
     return Tip.objects.filter(client_hash=hashed_client, received_at__gte=since).count() >= tips_per_hour()
+
+
+def tip_attempts_per_hour() -> int:
+    return int(getattr(settings, "TIP_ATTEMPTS_PER_HOUR", 20))
+
+
+def allow_attempt(hashed_client: str) -> bool:
+    """Count one attempt to send a tip (valid or not) in this client's hour; False once it is over the limit.
+
+    Counted in the cache shared by the web processes (Redis in production), in windows of an hour that start with
+    the client's first attempt. Called before the form is validated, so a refused client costs no decoding.
+    """
+    key = f"tips:attempts:{hashed_client}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= tip_attempts_per_hour()
 
 
 @dataclass

@@ -34,6 +34,7 @@ from redalert.tips.forms import PILE_SPAM, TipFilterForm, TipForm
 from redalert.tips.models import Tip, TipStatus
 from redalert.tips.services import (
     TriageError,
+    allow_attempt,
     allowed_moves,
     client_hash,
     over_limit,
@@ -73,7 +74,8 @@ def send_tip(request: HttpRequest, public_id: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         hashed = client_hash(client_address(request))
-        if over_limit(hashed):
+        # Both limits before the form is validated: a refused client gets no photo decoded.
+        if over_limit(hashed) or not allow_attempt(hashed):
             return render(request, "tips/limit.html", {"case": exposed}, status=429)
         form = TipForm(request.POST, request.FILES, places_url=places_url)
         if form.is_valid():
