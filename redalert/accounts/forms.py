@@ -1,10 +1,27 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from redalert.accounts.models import User
-from redalert.accounts.roles import Role
+from redalert.accounts.passwords import temporary_password_expired
+from redalert.accounts.roles import COALITION_ROLES, Role
+
+# The roles an organisation's administrator may give: never the coalition-level ones.
+ORGANISATION_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value not in COALITION_ROLES]
+
+
+class LoginForm(AuthenticationForm):
+    """The sign-in form; an expired temporary password is refused with a clear message."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if temporary_password_expired(user):
+            raise forms.ValidationError(
+                _("Your temporary password has expired. Ask your administrator for a new one."),
+                code="temporary_password_expired",
+            )
 
 
 class TokenForm(forms.Form):
@@ -30,7 +47,9 @@ class MemberForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=[("es", "Español"), ("en", "English"), ("pt", "Português")]
     )
-    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=ORGANISATION_ROLE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -40,4 +59,13 @@ class MemberForm(forms.Form):
 
 
 class RolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=ORGANISATION_ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Roles that open case files, and administration, take effect when a coordinator or another "
+            "administrator approves them."
+        ),
+    )

@@ -6,14 +6,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
+from redalert.accounts import sessions
+from redalert.accounts.passwords import must_change_password, temporary_password_expired
 from redalert.accounts.two_factor import has_confirmed_device
 
 # Pages a logged-in user must reach before her second factor is checked.
 SECOND_FACTOR_PAGES = {"accounts:verify", "accounts:enrol", "accounts:logout"}
+# Pages a member with a temporary password may reach (after her second factor) before she changes it.
+PASSWORD_PAGES = {"accounts:password", "accounts:logout"}
 
 
 def public(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,6 +50,16 @@ class StaffTwoFactorMiddleware:
         if not getattr(user, "is_verified", lambda: False)():
             target = "accounts:verify" if has_confirmed_device(user) else "accounts:enrol"
             return redirect(f"{_url(target)}?next={request.get_full_path()}")
+        # A temporary password (handed out by an administrator) must be changed before any staff page, and once
+        # expired it opens nothing: the session ends.
+        if temporary_password_expired(user):
+            sessions.forget(request.session.session_key)
+            logout(request)
+            messages.error(request, _("Your temporary password has expired. Ask your administrator for a new one."))
+            return redirect_to_login(request.get_full_path())
+        if must_change_password(user) and (match is None or match.view_name not in PASSWORD_PAGES):
+            return redirect(_url("accounts:password"))
+        sessions.touch(request)
         return None
 
 

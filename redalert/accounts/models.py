@@ -63,6 +63,12 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=[("es", "Español"), ("en", "English"), ("pt", "Português")], default="es"
     )
+    # A password handed out by an administrator (or the setup command): it expires, and must be changed at the
+    # first sign-in (accounts.passwords, accounts.middleware).
+    password_is_temporary = models.BooleanField(_("temporary password"), default=False, editable=False)
+    temporary_password_expires_at = models.DateTimeField(
+        _("temporary password expires at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -105,3 +111,71 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}"
+
+
+class DutyKind(models.TextChoices):
+    GRANT_ROLES = "grant_roles", _("Grant roles")
+    RESET_SECOND_FACTOR = "reset_second_factor", _("Reset two-step verification")
+
+
+class DutyState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class DutyRequest(models.Model):
+    """A change to a member's access that needs a second person of the organisation (accounts.duties)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="duty_requests")
+    kind = models.CharField(_("kind"), max_length=32, choices=DutyKind.choices)
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="duty_requests_about")
+    roles = models.JSONField(_("roles to grant"), default=list, blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="duty_requests_made")
+    requested_at = models.DateTimeField(_("requested at"))
+    state = models.CharField(_("state"), max_length=16, choices=DutyState.choices, default=DutyState.PENDING)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="duty_requests_decided", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # The database holds the rule too: nobody decides her own request, nor one about herself.
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | (~models.Q(decided_by=models.F("requested_by")) & ~models.Q(decided_by=models.F("member"))),
+                name="duty_request_second_person",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("member")), name="duty_request_not_about_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member}"
+
+
+class MemberSession(models.Model):
+    """One signed-in session of a member, so that she can see where she is signed in and end a session.
+
+    Written by accounts.middleware (first request of a session, then at most once a minute); the session itself
+    stays in Django's session store, and signing out deletes it there."""
+
+    session_key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions_seen")
+    created_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    user_agent = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.user_agent[:40]}"

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst (aggregates only)")
     PUBLIC_EDITOR = "public_editor", _("Public-site editor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Coalition-level: edits the tables shared by every organisation (the reparation rates). Never granted from an
+    # organisation's members page; the server's operator grants it (manage.py grant_coalition_role).
+    COALITION_DATA_STEWARD = "coalition_data_steward", _("Coalition data steward")
 
 
 # Roles that work on case files (everything but aggregates, the public site and administration).
@@ -27,3 +30,15 @@ CASE_ROLES = frozenset(
         Role.SHELTER_STAFF,
     }
 )
+
+
+# Roles whose grant needs a second person of the organisation (accounts.duties): the roles that open case files,
+# and administration itself (an administrator could otherwise make a second, puppet administrator to approve her
+# own requests).
+GUARDED_ROLES = CASE_ROLES | {Role.ADMINISTRATOR}
+
+# Roles an organisation's administrator never grants: they reach beyond her organisation.
+COALITION_ROLES = frozenset({Role.COALITION_DATA_STEWARD})
+
+# Who may approve another administrator's request: a coordinator, or a second administrator (never the asker).
+APPROVER_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redalert.accounts import member_views, views
+from redalert.accounts import member_views, own_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("members/", member_views.member_list, name="members"),
     path("members/new/", member_views.member_add, name="member_add"),
     path("members/<int:pk>/", member_views.member_detail, name="member"),
+    path("account/", own_views.account, name="password"),
+    path("requests/", own_views.request_list, name="requests"),
+    path("requests/<int:pk>/", own_views.request_decide, name="request_decide"),
 ]

@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from redalert.accounts.forms import TokenForm
+from redalert.accounts import sessions
+from redalert.accounts.forms import LoginForm, TokenForm
 from redalert.accounts.middleware import public
 from redalert.accounts.two_factor import has_confirmed_device, new_backup_codes, pending_totp_device
 from redalert.audit.log import record as audit_record
@@ -25,6 +26,7 @@ from redalert.audit.models import AuditAction
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 login_view = public(LoginView.as_view())
@@ -87,4 +89,5 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/logout_confirm.html")
     if request.user.is_authenticated:
         audit_record(request.user, AuditAction.LOGOUT, request=request)
+        sessions.forget(request.session.session_key)
     return auth_views.LogoutView.as_view()(request)

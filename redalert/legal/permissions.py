@@ -3,7 +3,8 @@
 - The legal section of a case (proceedings, hearings, measures, accused, reparations, estimates) is seen by the
   members of the case's team whose role needs it: lawyers, coordinators and caseworkers (policy.SECTION_ROLES).
 - Recording legal work is for the team's lawyers and coordinators; caseworkers read it.
-- The reparation rate table is edited by administrators; every case worker who may record legal work reads it.
+- The reparation rate table is shared by the whole coalition: it is edited by the coalition-level role
+  "coalition data steward" only (never by an organisation's administrator); every case worker reads it.
 - Anything not allowed is a 404, like a case that does not exist.
 """
 
@@ -13,7 +14,7 @@ from django.http import Http404
 
 from redalert.access.policy import Action, case_for, may
 from redalert.accounts.models import User
-from redalert.accounts.permissions import may_manage_organisation
+from redalert.accounts.permissions import is_staff_member
 from redalert.accounts.roles import Role
 from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case
@@ -44,5 +45,5 @@ def legal_case_for(user: User, pk: int, *, record: bool = False) -> Case:
 
 
 def may_edit_rates(user: User) -> bool:
-    """The reparation rate table is a setting: administrators edit it."""
-    return may_manage_organisation(user)
+    """The reparation rate table is shared by every organisation: only the coalition's data stewards edit it."""
+    return is_staff_member(user) and user.has_role(Role.COALITION_DATA_STEWARD)

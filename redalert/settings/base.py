@@ -140,6 +140,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# accounts (separation of duties): a temporary password handed out by an administrator expires after this many
+# hours, and must be changed at the first sign-in.
+TEMPORARY_PASSWORD_HOURS = env_int("TEMPORARY_PASSWORD_HOURS", 72)
+
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Alerta Roja")
 
 LANGUAGE_CODE = "es"

@@ -6,6 +6,7 @@ from django.test import RequestFactory
 
 from redalert.access.context import navigation
 from redalert.access.policy import Action, may, may_edit_public_texts
+from redalert.accounts.duties import may_see_requests
 from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.alerts.permissions import may_manage_directory, may_view_diligence
@@ -25,6 +26,7 @@ def _expected(user):
     return {
         "may_create_case": may(user, Action.CREATE),
         "may_manage_members": may_manage_organisation(user),
+        "may_decide_access_requests": may_see_requests(user),
         "may_edit_public_texts": may_edit_public_texts(user),
         "may_see_own_proceedings": may_see_own_proceedings(user),
         "may_list_shelters": may_list_facilities(user),

@@ -22,7 +22,9 @@ def test_administrator_adds_a_member_with_roles_and_a_temporary_password(client_
     assert response.status_code == 200
     member = User.objects.get(username="abogada2")
     assert member.organisation == org_a
-    assert member.role_set == {"lawyer"}
+    # A role that opens case files waits for a second person (test_separation_of_duties).
+    assert member.role_set == frozenset()
+    assert member.duty_requests_about.get().roles == ["lawyer"]
     assert member.check_password(response.context["password"])
     assert AuditEntry.objects.filter(actor=admin, action=AuditAction.SECURITY, object_id=str(member.pk)).exists()
 
@@ -56,7 +58,9 @@ def test_reset_second_factor_and_deactivate(client_for, admin, org_a, make_user)
     TOTPDevice.objects.create(user=member, name="phone", confirmed=True)
     client = client_for(admin)
     client.post(reverse("accounts:member", args=[member.pk]), {"action": "reset_2fa"})
-    assert not TOTPDevice.objects.filter(user=member).exists()
+    # Pending until a coordinator or a second administrator approves it (test_separation_of_duties).
+    assert TOTPDevice.objects.filter(user=member).exists()
+    assert member.duty_requests_about.get().kind == "reset_second_factor"
     client.post(reverse("accounts:member", args=[member.pk]), {"action": "deactivate"})
     member.refresh_from_db()
     assert not member.is_active

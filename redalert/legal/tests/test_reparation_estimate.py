@@ -127,8 +127,13 @@ def test_estimate_over_http_shows_the_source(case: Any, lawyer: Any, client_for:
     assert "43600.00 USD" in page and ILO in page
 
 
-def test_rates_are_edited_by_administrators(make_user: Any, org_a: Any, client_for: Any, lawyer: Any) -> None:
-    admin = client_for(make_user(org_a, "administrator"))
+def test_rates_are_edited_by_the_coalition_data_steward_only(
+    make_user: Any, org_a: Any, org_b: Any, client_for: Any, lawyer: Any
+) -> None:
+    # The table is shared by every organisation: no organisation's administrator edits it.
+    for administrator in (make_user(org_a, "administrator"), make_user(org_b, "administrator")):
+        assert client_for(administrator).get(reverse("legal:rate_add")).status_code == 404
+    admin = client_for(make_user(org_a, "coalition_data_steward"))
     url = reverse("legal:rate_add")
     assert client_for(lawyer).get(url).status_code == 404
     assert client_for(lawyer).get(reverse("legal:rates"), **EN).status_code == 200
