@@ -15,13 +15,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redalert.settings.dev")
 
 app = Celery("redalert")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["redalert.outbox", "redalert.alerts", "redalert.imports", "redalert.changes", "redalert.retention"])
+app.autodiscover_tasks(
+    [
+        "redalert.outbox",
+        "redalert.alerts",
+        "redalert.imports",
+        "redalert.changes",
+        "redalert.retention",
+        "redalert.security",  # the security digest (issue 13)
+    ]
+)
 
 DELIVER_OUTBOX = "redalert.outbox.tasks.deliver_outbox"
 ESCALATE_ALERTS = "redalert.alerts.tasks.escalate_alerts"
 RUN_DUE_IMPORTS = "redalert.imports.tasks.run_due_imports"
 FOLLOW_CHANGES = "redalert.changes.tasks.follow_changes"
 APPLY_RETENTION = "redalert.retention.tasks.apply_retention"  # retention (issue 13)
+SEND_SECURITY_DIGEST = "redalert.security.tasks.send_security_digest"  # security events (issue 13)
 
 
 @app.on_after_configure.connect
@@ -42,3 +52,9 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     # Retention (issue 13): once a day, apply each organisation's retention policy (redalert.retention.jobs).
     retention = float(getattr(settings, "RETENTION_BEAT_SECONDS", 24 * 60 * 60))
     sender.add_periodic_task(retention, sender.signature(APPLY_RETENTION), name="apply-retention")
+
+    # --- Security digest (redalert.security.digest, issue 13): lockouts, role grants, second-factor resets and bursts
+    # of refused case ids, summarised to each organisation's coordinators and administrators. At most one e-mail per
+    # organisation per SECURITY_DIGEST_INTERVAL (15 min), so checking every minute is enough. Without Celery, run
+    # `manage.py send_security_digest` from cron.
+    sender.add_periodic_task(60.0, sender.signature(SEND_SECURITY_DIGEST), name="send-security-digest")

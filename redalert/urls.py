@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/", include("redalert.accounts.urls")),
+    path("security/", include("redalert.security.urls")),  # security events and account unlock (issue 13)
     path("places/", include("redalert.places.urls")),
     path("cases/", include("redalert.cases.urls")),
     path("cases/", include("redalert.consent.urls")),

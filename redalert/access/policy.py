@@ -27,6 +27,7 @@ from redalert.accounts.permissions import is_staff_member as is_staff_member  # 
 from redalert.accounts.roles import Role
 from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case, TeamMembership
+from redalert.security.events import record_refused_case
 
 if TYPE_CHECKING:
     from redalert.accounts.models import User
@@ -124,10 +125,22 @@ def case_for(user: User, pk: int | str, action: Action | str = Action.VIEW, sect
     try:
         case = visible_cases(user).select_related("person", "last_seen_place", "organisation").get(pk=pk)
     except (Case.DoesNotExist, ValueError):
+        _record_refusal(user, pk)
         raise Http404("No such case.") from None
     if not may(user, action, case, section):
+        record_refused_case(user, pk, reason="not_allowed")
         raise Http404("No such case.")
     return case
+
+
+def _record_refusal(user: User, pk: int | str) -> None:
+    """A security event for the refused id (redalert.security): another organisation's case, or no case at all."""
+    owner = Case.objects.filter(pk=pk).values_list("organisation_id", flat=True).first() if str(pk).isdigit() else None
+    if owner is None:
+        reason = "no_such_case"
+    else:
+        reason = "other_organisation" if owner != user.organisation_id else "not_allowed"
+    record_refused_case(user, pk, reason=reason)
 
 
 def may_edit_public_texts(user: User) -> bool:

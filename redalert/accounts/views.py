@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
+from typing import Any
 
 import django_otp
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,12 +23,32 @@ from redalert.accounts.middleware import public
 from redalert.accounts.two_factor import has_confirmed_device, new_backup_codes, pending_totp_device
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
+from redalert.lib.http import client_address
+from redalert.security import throttle
+from redalert.security.events import record_security_event
+from redalert.security.models import EventKind
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
     authentication_form = LoginForm
+
+    # Throttling beyond axes' (account, address) pair: per account and per address (redalert.security.throttle).
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = throttle.refusal(request.POST.get("username", ""), client_address(request))
+        if refused is not None:
+            return render(request, "security/refused.html", {"refusal": refused}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        throttle.record_success(form.get_user().get_username())
+        return super().form_valid(form)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            throttle.record_failure(form.data.get("username", ""), self.request)
+        return super().form_invalid(form)
 
 
 login_view = public(LoginView.as_view())
@@ -50,7 +72,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             audit_record(request.user, AuditAction.LOGIN, request=request, detail={"factor": device.__class__.__name__})
             return redirect(_safe_next(request))
-        audit_record(request.user, AuditAction.LOGIN_FAILED, request=request, detail={"factor": "second"})
+        record_security_event(
+            EventKind.SECOND_FACTOR_FAILED, actor=request.user, request=request, detail={"factor": "second"}
+        )
         form.add_error("token", _("That code is not valid. Codes change every 30 seconds; try the current one."))
     return render(request, "accounts/verify.html", {"form": form, "next": _safe_next(request)})
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "csp",
     "redalert.changes",
     "redalert.accounts",
+    "redalert.security",  # throttling beyond axes, security events and their digest (issue 13)
     "redalert.access",
     "redalert.audit",
     "redalert.places",
