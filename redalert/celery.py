@@ -22,6 +22,7 @@ app.autodiscover_tasks(
         "redalert.imports",
         "redalert.changes",
         "redalert.retention",
+        "redalert.audit",  # the audit chain's anchors
         "redalert.security",  # the security digest (issue 13)
     ]
 )
@@ -30,6 +31,7 @@ DELIVER_OUTBOX = "redalert.outbox.tasks.deliver_outbox"
 ESCALATE_ALERTS = "redalert.alerts.tasks.escalate_alerts"
 RUN_DUE_IMPORTS = "redalert.imports.tasks.run_due_imports"
 FOLLOW_CHANGES = "redalert.changes.tasks.follow_changes"
+ANCHOR_AUDIT_CHAIN = "redalert.audit.tasks.anchor_audit_chain"
 APPLY_RETENTION = "redalert.retention.tasks.apply_retention"  # retention (issue 13)
 SEND_SECURITY_DIGEST = "redalert.security.tasks.send_security_digest"  # security events (issue 13)
 
@@ -52,6 +54,18 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     # Retention (issue 13): once a day, apply each organisation's retention policy (redalert.retention.jobs).
     retention = float(getattr(settings, "RETENTION_BEAT_SECONDS", 24 * 60 * 60))
     sender.add_periodic_task(retention, sender.signature(APPLY_RETENTION), name="apply-retention")
+
+    # --- Security digest (redalert.security.digest, issue 13): lockouts, role grants, second-factor resets and bursts
+    # of refused case ids, summarised to each organisation's coordinators and administrators. At most one e-mail per
+    # organisation per SECURITY_DIGEST_INTERVAL (15 min), so checking every minute is enough. Without Celery, run
+    # `manage.py send_security_digest` from cron.
+    sender.add_periodic_task(60.0, sender.signature(SEND_SECURITY_DIGEST), name="send-security-digest")
+
+    # --- Audit log anchors (redalert.audit.anchors, docs/security.md): the chain's head written every
+    # AUDIT_ANCHOR_SECONDS (default hourly) to AUDIT_ANCHOR_FILE and e-mailed to AUDIT_ANCHOR_EMAILS. Beat only;
+    # without Celery, run `manage.py anchor_audit_chain` from cron.
+    anchoring = float(getattr(settings, "AUDIT_ANCHOR_SECONDS", 3600))
+    sender.add_periodic_task(anchoring, sender.signature(ANCHOR_AUDIT_CHAIN), name="anchor-audit-chain")
 
     # --- Security digest (redalert.security.digest, issue 13): lockouts, role grants, second-factor resets and bursts
     # of refused case ids, summarised to each organisation's coordinators and administrators. At most one e-mail per

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_http_methods
 from redalert.access.policy import Action, case_for
 from redalert.accounts.middleware import public
 from redalert.alerts import services
-from redalert.alerts.acknowledgement import AckRefused, acknowledge, already_acknowledged, recipient_for_token
+from redalert.alerts.acknowledgement import (
+    AckRefused,
+    acknowledge,
+    address_throttled,
+    already_acknowledged,
+    recipient_for_token,
+)
 from redalert.alerts.diligence import diligence
 from redalert.alerts.forms import AckForm, AuthorityForm, ContactForm, IssueForm
 from redalert.alerts.issuing import AlertRefused, issue_alert, open_original, proposed_authorities
@@ -126,6 +132,9 @@ def ack(request: HttpRequest, token: str) -> HttpResponse:
     """An authority acknowledges receipt through its personal signed link (no account). Opening the link changes
     nothing (mail scanners open links); only the form's POST records the acknowledgement, once."""
     try:
+        throttled = address_throttled(request)  # too many refusals from this address: 429 before reading the link
+        if throttled is not None:
+            raise throttled
         recipient = recipient_for_token(token, request=request)
         refused = already_acknowledged(recipient, request)
         if refused is not None:
@@ -154,7 +163,7 @@ def ack(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _ack_status(exc: AckRefused) -> int:
-    return {"forged": 403, "expired": 410, "reused": 409}.get(exc.code, 400)
+    return {"forged": 403, "expired": 410, "reused": 409, "throttled": 429}.get(exc.code, 400)
 
 
 # --- Directory (administrators) ---------------------------------------------------------------------------------

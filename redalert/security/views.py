@@ -7,12 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from redalert.accounts.middleware import public
+from redalert.audit.models import AuditAction, AuditEntry
 from redalert.security.forms import UnlockRequestForm
 from redalert.security.models import SecurityEvent
 from redalert.security.permissions import may_view_security_events
 from redalert.security.unlock import redeem, request_unlock
 
 PAGE_SIZE = 50
+EXPORTS_SHOWN = 20
 
 
 @public
@@ -41,4 +43,11 @@ def events(request: HttpRequest) -> HttpResponse:
     organisation_id = getattr(request.user, "organisation_id", None) or 0
     rows = SecurityEvent.objects.filter(organisation_id=organisation_id).select_related("actor")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "security/events.html", {"page": page})
+    # Exports are already written to the audit log by each export (statistics, open data, prevention): the page
+    # shows the newest of them from there, so that no export needs a second record.
+    exports = (
+        AuditEntry.objects.filter(organisation_id=organisation_id, action=AuditAction.EXPORT)
+        .select_related("actor")
+        .order_by("-at", "-id")[:EXPORTS_SHOWN]
+    )
+    return render(request, "security/events.html", {"page": page, "exports": exports})

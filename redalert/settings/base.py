@@ -227,6 +227,21 @@ ALERT_ESCALATION_CHECK_SECONDS = 300
 OUTBOX_WEBHOOK_TIMEOUT_SECONDS = env_int("OUTBOX_WEBHOOK_TIMEOUT_SECONDS", 10)
 OUTBOX_CELERY_FANOUT = 4
 
+# --- Tamper-evident audit log (redalert.audit; see docs/security.md) ---
+# Keys of the audit chain's HMAC: comma-separated random strings (at least 32 characters each), newest first; the
+# first signs new entries, all verify. Kept out of the database, like FIELD_ENCRYPTION_KEYS.
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS", [])
+# Where `anchor_audit_chain` appends the chain's head (make the file append-only, or put it on another machine).
+AUDIT_ANCHOR_FILE = Path(env_str("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")))
+# Addresses that receive each anchor by e-mail through the outbox (none: file only).
+AUDIT_ANCHOR_EMAILS = env_list("AUDIT_ANCHOR_EMAILS", [])
+AUDIT_ANCHOR_SECONDS = env_int("AUDIT_ANCHOR_SECONDS", 3600)
+# Refused acknowledgement links: counted per link and per address in windows; an address is refused (429) after
+# ALERT_ACK_REFUSALS_PER_WINDOW refusals in one window.
+ALERT_ACK_REFUSAL_WINDOW_SECONDS = env_int("ALERT_ACK_REFUSAL_WINDOW_SECONDS", 600)
+ALERT_ACK_REFUSALS_PER_WINDOW = env_int("ALERT_ACK_REFUSALS_PER_WINDOW", 20)
+# --- end of the audit log block ---
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

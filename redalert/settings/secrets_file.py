@@ -13,15 +13,19 @@ def load_or_create_dev_secrets(path: Path) -> dict[str, str]:
             if "=" in line and not line.startswith("#"):
                 key, value = line.split("=", 1)
                 values[key.strip()] = value.strip()
-    if "SECRET_KEY" in values and "FIELD_ENCRYPTION_KEY" in values:
+    if "SECRET_KEY" in values and "FIELD_ENCRYPTION_KEY" in values and "AUDIT_CHAIN_KEY" in values:
         return values
+    # Keep every key already made (losing one makes data unreadable or the audit chain unverifiable); add any missing.
     values = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        **values,
+        "SECRET_KEY": values.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": values.get("FIELD_ENCRYPTION_KEY") or Fernet.generate_key().decode(),
+        "AUDIT_CHAIN_KEY": values.get("AUDIT_CHAIN_KEY") or secrets.token_urlsafe(32),  # the audit chain's HMAC
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        "# Generated for the embedded default. Losing FIELD_ENCRYPTION_KEY makes encrypted fields unreadable.\n"
+        "# Generated for the embedded default. Losing FIELD_ENCRYPTION_KEY makes encrypted fields unreadable;\n"
+        "# losing AUDIT_CHAIN_KEY makes the audit chain unverifiable.\n"
         + "".join(f"{k}={v}\n" for k, v in values.items())
     )
     path.chmod(0o600)

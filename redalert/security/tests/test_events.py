@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction, AuditEntry
 from redalert.outbox.models import OutboundMessage
 from redalert.security.digest import send_digests
@@ -91,9 +92,11 @@ def test_a_wrong_second_factor_code_is_a_security_event(org_a, make_user, settin
 def test_the_events_page_is_for_the_organisations_administrators(org_a, org_b, make_user, client_for, admin_a):
     member = make_user(org_a, "caseworker", username="carla")
     for _ in range(55):
-        record_security_event(EventKind.EXPORT, actor=member, detail={"format": "csv"})
+        record_security_event(EventKind.ROLE_REVOKED, actor=admin_a, subject=member, detail={"role": "lawyer"})
     record_security_event(EventKind.EXPORT, actor=make_user(org_b, "caseworker", username="other"))
+    audit_record(member, AuditAction.EXPORT, detail={"format": "xlsx"})
     page = client_for(admin_a).get(reverse("security:events"))
+    assert [entry.actor for entry in page.context["exports"]] == [member]
     assert page.status_code == 200
     assert len(page.context["page"].object_list) == 50
     assert all(event.organisation_id == org_a.pk for event in page.context["page"].object_list)
