@@ -126,10 +126,11 @@ def production_shell(code: str, **extra_env: str) -> subprocess.CompletedProcess
 def test_production_cookies_are_host_only_and_secure():
     result = production_shell(
         "from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.WEBHOOK_REQUIRE_HTTPS, s.WEBHOOK_ALLOW_PRIVATE)"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True"]
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "True", "True", "False"]
 
 
 def test_production_refuses_to_send_mail_without_tls():
