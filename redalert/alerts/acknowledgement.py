@@ -1,6 +1,10 @@
 """Acknowledging a Red Alert: the signed personal link each recipient gets, and the acknowledgement it allows, once.
 
-A link is refused (AckRefused, logged and audited) when it is forged, expired (ALERT_ACK_LINK_DAYS) or used.
+A link is refused (AckRefused, logged and counted) when it is forged, expired (ALERT_ACK_LINK_DAYS) or used.
+Refusals are counted per link and per client address in windows of ALERT_ACK_REFUSAL_WINDOW_SECONDS
+(redalert.audit.refusals): one audit entry per link or address and window, with the count, instead of one per
+refusal; an address refused ALERT_ACK_REFUSALS_PER_WINDOW times in a window is refused outright ("throttled",
+429) until the window ends.
 """
 
 from __future__ import annotations
@@ -20,11 +24,17 @@ from redalert.alerts.models import Acknowledgement, Recipient
 from redalert.alerts.timeline import record_on_timeline
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
+from redalert.audit.refusals import count_refusal, current_count
+from redalert.lib.http import client_address
 
 log = logging.getLogger(__name__)
 
 ACK_SALT = "redalert.alerts.ack"
 DEFAULT_ACK_LINK_DAYS = 30
+# Refusal counters (redalert.audit.refusals): per client address, and per link whose signature is valid (a forged
+# link names no recipient, and counting each forged token apart would give an attacker a row per request).
+ACK_ADDRESS_SCOPE = "alert-ack-address"
+ACK_LINK_SCOPE = "alert-ack-link"
 
 
 class AckRefused(Exception):
@@ -84,18 +94,52 @@ def _recipient_from_value(value: str) -> Recipient | None:
     )
 
 
+def _refusal_window() -> int:
+    return int(getattr(settings, "ALERT_ACK_REFUSAL_WINDOW_SECONDS", 600))
+
+
+def _address(request: Any) -> str:
+    return client_address(request) if request is not None else ""
+
+
 def _ack_refused(code: str, message: str, recipient: Recipient | None, request: Any) -> AckRefused:
     log.warning("Acknowledgement link refused (%s) for recipient %s", code, recipient.pk if recipient else "?")
-    case = recipient.alert.case if recipient is not None else None
-    audit_record(
-        "acknowledgement link",
-        AuditAction.DENIED,
-        recipient,
-        case=case,
-        request=request,
-        detail={"what": "alert acknowledgement", "reason": code},
-    )
+    address = _address(request)
+    what = {"what": "alert acknowledgement"}
+    if address:
+        count_refusal(ACK_ADDRESS_SCOPE, address, window_seconds=_refusal_window(), detail=what)
+    if recipient is not None:
+        case = recipient.alert.case
+        count_refusal(
+            ACK_LINK_SCOPE,
+            f"{recipient.pk}:{code}",
+            window_seconds=_refusal_window(),
+            case_id=case.pk,
+            organisation_id=case.organisation_id,
+            detail={**what, "reason": code, "recipient": recipient.pk},
+        )
     return AckRefused(code, message)
+
+
+def address_throttled(request: Any) -> AckRefused | None:
+    """AckRefused("throttled") when the client's address was refused ALERT_ACK_REFUSALS_PER_WINDOW times in the
+    running window (this attempt is counted too); None while it is under the limit."""
+    address = _address(request)
+    limit = int(getattr(settings, "ALERT_ACK_REFUSALS_PER_WINDOW", 20))
+    if not address or current_count(ACK_ADDRESS_SCOPE, address, window_seconds=_refusal_window()) < limit:
+        return None
+    count_refusal(
+        ACK_ADDRESS_SCOPE, address, window_seconds=_refusal_window(), detail={"what": "alert acknowledgement"}
+    )
+    minutes = max(1, _refusal_window() // 60)
+    return AckRefused(
+        "throttled",
+        _(
+            "Too many invalid acknowledgement attempts came from your connection. Please wait %(minutes)d minutes, "
+            "then use the link in the alert."
+        )
+        % {"minutes": minutes},
+    )
 
 
 def already_acknowledged(recipient: Recipient, request: Any = None) -> AckRefused | None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,10 +19,32 @@ from redalert.audit.models import AuditAction, AuditEntry, AuditHead
 from redalert.lib.http import client_address
 
 GENESIS_HASH = "0" * 64
+LEGACY_KEY_ID = ""  # entries written before the chain was keyed: plain SHA-256, only as strong as before
+_KEY_ID_LABEL = b"redalert.audit.chain-key-id:"
 
 
-def entry_digest(entry: AuditEntry) -> str:
-    """The SHA-256 of an entry's content and the hash of the entry before it."""
+class UnknownChainKey(LookupError):
+    """An entry names a key id that is not in AUDIT_CHAIN_KEYS (a key removed too early, or a forged entry)."""
+
+
+def chain_key_id(secret: str) -> str:
+    """The id an entry records for the key that signed it: a fingerprint that says nothing about the key."""
+    return hashlib.sha256(_KEY_ID_LABEL + secret.encode("utf-8")).hexdigest()[:12]
+
+
+def chain_keys() -> dict[str, bytes]:
+    """AUDIT_CHAIN_KEYS by id, the signing key (the first one) first."""
+    return {chain_key_id(secret): secret.encode("utf-8") for secret in getattr(settings, "AUDIT_CHAIN_KEYS", [])}
+
+
+def signing_key_id() -> str:
+    keys = chain_keys()
+    if not keys:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEYS is empty: the audit log cannot be signed (docs/security.md).")
+    return next(iter(keys))
+
+
+def _canonical(entry: AuditEntry) -> bytes:
     content = {
         "at": entry.at.isoformat(),
         "actor": entry.actor_id,
@@ -33,8 +58,31 @@ def entry_digest(entry: AuditEntry) -> str:
         "client": entry.client_address,
         "prev": entry.prev_hash,
     }
+    if entry.key_id != LEGACY_KEY_ID:
+        content["key"] = entry.key_id
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical.encode("utf-8")
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    """An entry's MAC: HMAC-SHA256, with the chain key it names, of its content and the MAC of the entry before.
+
+    Legacy entries (no key id) keep their plain SHA-256, which anyone with database access can recompute.
+    UnknownChainKey if the entry names a key that AUDIT_CHAIN_KEYS does not hold.
+    """
+    if entry.key_id == LEGACY_KEY_ID:
+        return hashlib.sha256(_canonical(entry)).hexdigest()
+    key = chain_keys().get(entry.key_id)
+    if key is None:
+        raise UnknownChainKey(entry.key_id)
+    return hmac.new(key, _canonical(entry), hashlib.sha256).hexdigest()
+
+
+def keyed_digest(purpose: str, text: str) -> str:
+    """A keyed digest of a text (HMAC-SHA256, key derived from SECRET_KEY, never stored in the database): equal
+    texts give equal digests, so an auditor can tell repeated searches apart without the text being written."""
+    key = hashlib.sha256(b"redalert.audit.keyed-digest:" + settings.SECRET_KEY.encode("utf-8")).digest()
+    return hmac.new(key, f"{purpose}:{text}".encode(), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -51,6 +99,7 @@ def record(
     user = actor if getattr(actor, "is_authenticated", False) else None
     if organisation_id is None:
         organisation_id = getattr(case, "organisation_id", None) or getattr(user, "organisation_id", None)
+    key_id = signing_key_id()
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(id=1, defaults={"last_hash": GENESIS_HASH})
         entry = AuditEntry(
@@ -65,6 +114,7 @@ def record(
             detail=json.loads(json.dumps(dict(detail or {}), default=str)),
             client_address=client_address(request) if request is not None else "",
             prev_hash=head.last_hash,
+            key_id=key_id,
         )
         entry.entry_hash = entry_digest(entry)
         entry.save()
@@ -82,6 +132,10 @@ class ChainProblem:
 
 HEAD_MISSING_ENTRIES = "the newest entries are missing (chain head does not match)"
 HEAD_ROW_MISSING = "the chain head row is missing"
+CONTENT_MISMATCH = "content does not match its hash"
+LINK_BROKEN = "link to the previous entry is broken"
+UNKNOWN_KEY = "signed with a key that is not in AUDIT_CHAIN_KEYS"
+LEGACY_AFTER_KEYED = "an unkeyed (legacy) entry after keyed entries"
 _CATCH_UP_ROUNDS = 100
 
 
@@ -91,21 +145,45 @@ class ChainVerifier:
     Iterate over it once; afterwards `entries_checked` and `last_hash` describe what was verified. When
     entries are written while the walk is running, it catches up with them before comparing the newest hash with
     the chain head, so verifying a live system does not raise false alarms.
+
+    Each keyed entry's MAC is checked with the key it names (AUDIT_CHAIN_KEYS). Legacy entries (plain SHA-256,
+    written before the chain was keyed) are accepted only before the first keyed entry: an entry re-hashed
+    without the key after that point is reported. `after_id` / `after_hash` start the walk after an entry
+    already verified (an anchor), to check only what was written since.
     """
 
-    def __init__(self, entries: Iterable[AuditEntry] | None = None, *, chunk_size: int = 2000) -> None:
+    def __init__(
+        self,
+        entries: Iterable[AuditEntry] | None = None,
+        *,
+        chunk_size: int = 2000,
+        after_id: int = 0,
+        after_hash: str = GENESIS_HASH,
+    ) -> None:
         self._entries = entries
         self.chunk_size = chunk_size
         self.entries_checked = 0
-        self.last_id = 0
-        self.last_hash = GENESIS_HASH
+        self.legacy_entries = 0
+        self.last_id = after_id
+        self.last_hash = after_hash
+        self._start_id = after_id
+        self._seen_keyed = after_id > 0 and AuditEntry.objects.filter(id__lte=after_id).exclude(key_id="").exists()
 
     def _check(self, entries: Iterable[AuditEntry]) -> Iterator[ChainProblem]:
         for entry in entries:
             if entry.prev_hash != self.last_hash:
-                yield ChainProblem(entry.id, "link to the previous entry is broken")
-            if entry_digest(entry) != entry.entry_hash:
-                yield ChainProblem(entry.id, "content does not match its hash")
+                yield ChainProblem(entry.id, LINK_BROKEN)
+            if entry.key_id == LEGACY_KEY_ID:
+                self.legacy_entries += 1
+                if self._seen_keyed:
+                    yield ChainProblem(entry.id, LEGACY_AFTER_KEYED)
+            else:
+                self._seen_keyed = True
+            try:
+                if not hmac.compare_digest(entry_digest(entry), entry.entry_hash):
+                    yield ChainProblem(entry.id, CONTENT_MISMATCH)
+            except UnknownChainKey:
+                yield ChainProblem(entry.id, UNKNOWN_KEY)
             self.last_hash = entry.entry_hash
             self.last_id = entry.id
             self.entries_checked += 1
@@ -119,7 +197,7 @@ class ChainVerifier:
             head = AuditHead.objects.filter(id=1).first()
             yield from self._head_problems(head)
             return
-        yield from self._check(self._after(0))
+        yield from self._check(self._after(self._start_id))
         for _round in range(_CATCH_UP_ROUNDS):
             head = AuditHead.objects.filter(id=1).first()
             if head is not None and head.last_hash == self.last_hash:

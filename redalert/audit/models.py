@@ -38,7 +38,8 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 class AuditEntry(models.Model):
     """One line of the append-only audit log.
 
-    Each entry stores the hash of the previous one and its own hash over its content, so that changing,
+    Each entry stores the MAC of the previous one and its own MAC over its content (HMAC-SHA256 with a key kept
+    out of the database, AUDIT_CHAIN_KEYS; plain SHA-256 for legacy entries), so that changing,
     removing or reordering any entry breaks the chain (`manage.py verify_audit_chain`). Database triggers
     (migration 0002, PostgreSQL and SQLite) also refuse UPDATE and DELETE on this table, whatever the client.
     """
@@ -57,6 +58,8 @@ class AuditEntry(models.Model):
     client_address = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # Which of AUDIT_CHAIN_KEYS made entry_hash (an HMAC); "" for legacy entries hashed with plain SHA-256.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -88,3 +91,29 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class RefusalWindow(models.Model):
+    """How many times something was refused in one fixed time window, for one scope and key (e.g. the refused
+    acknowledgement links of one client address in ten minutes): one row per window instead of one audit entry
+    per refusal. When the window is over, one audit entry records the count (`audited`; redalert.audit.refusals).
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    audited = models.BooleanField(default=False)
+    case_id = models.BigIntegerField(null=True, blank=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)  # what was refused, copied into the window's audit entry
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="audit_refusal_one_row_per_window")
+        ]
+        indexes = [models.Index(fields=["audited", "window_start"], name="audit_refusal_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

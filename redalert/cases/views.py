@@ -38,6 +38,7 @@ from redalert.cases.forms import (
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, allowed_targets, transition
 from redalert.cases.models import Photo
 from redalert.cases.photos import PhotoError, clean_photo
+from redalert.cases.search_audit import search_audit_detail
 from redalert.consent.choices import Purpose
 from redalert.consent.rules import current_consents
 from redalert.investigation.search import CaseQuery, search_cases
@@ -78,7 +79,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             user,
             AuditAction.VIEW,
             request=request,
-            detail={"list": "cases", "query": request.GET.urlencode()[:200], "cases": [c.pk for c in page]},
+            # The criteria, a keyed digest of the text and the plain filters; never the names typed.
+            detail={**search_audit_detail(form), "page": page.number, "cases": [c.pk for c in page]},
         )
     params = request.GET.copy()
     params.pop("page", None)

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from redalert.settings.base import *  # noqa: F403
-from redalert.settings.base import FIELD_ENCRYPTION_KEYS, SECRET_KEY
+from redalert.settings.base import AUDIT_CHAIN_KEYS, FIELD_ENCRYPTION_KEYS, SECRET_KEY
 from redalert.settings.env import env_bool, env_int, env_list
 
 DEBUG = False
@@ -11,6 +11,9 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters.")
 if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must hold at least one Fernet key.")
+# The audit chain's HMAC keys (redalert.audit, docs/security.md): never stored in the database.
+if not AUDIT_CHAIN_KEYS or any(len(key) < 32 for key in AUDIT_CHAIN_KEYS):
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEYS must hold at least one key of at least 32 random characters.")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # off only behind a proxy that redirects itself

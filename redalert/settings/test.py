@@ -23,5 +23,11 @@ STORAGES = {
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
 CHANGES_RAISE_FOLLOWER_ERRORS = True  # a failing change follower fails the test instead of being logged
+# --- Audit log (redalert.audit): two fixed chain keys (the first signs, both verify), anchors in a temporary folder.
+AUDIT_CHAIN_KEYS = [
+    "test-only-audit-chain-key-0123456789abcdefghijklmnop",
+    "test-only-older-audit-chain-key-9876543210zyxwvutsrq",
+]
+AUDIT_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="redalert-test-anchors-")) / "audit-anchors.jsonl"
 # --- Browser and transport hardening: the tests' webhook receivers listen on 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE = True

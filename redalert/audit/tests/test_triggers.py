@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from redalert.audit.log import record, verify_chain
 from redalert.audit.models import AuditAction, AuditEntry, AuditHead
@@ -116,7 +117,13 @@ def test_the_migration_can_be_reversed_and_applied_again():
     try:
         call_command("migrate", "audit", "0001", verbosity=0)
         assert missing_triggers(connection) == EXPECTED_TRIGGERS[connection.vendor]
-        record("system:test", AuditAction.VIEW)
+        # Written in SQL: at 0001 the table has no key_id column, which the current model (and record) writes.
+        execute(
+            "INSERT INTO audit_auditentry (at, actor_label, action, object_type, object_id, detail, "
+            "client_address, prev_hash, entry_hash) VALUES (%s, 'system:test', 'view', '', '', '{}', '', %s, %s)",
+            [timezone.now(), "0" * 64, "1" * 64],
+        )
+        execute("INSERT INTO audit_audithead (id, last_hash) VALUES (1, %s)", ["1" * 64])
         execute("DELETE FROM audit_auditentry")
         execute("DELETE FROM audit_audithead")
     finally:

@@ -19,3 +19,27 @@ def test_list_view_is_audited_with_the_cases_shown(client_for, case, coordinator
     client_for(coordinator).get(reverse("cases:list"))
     entry = AuditEntry.objects.filter(actor=coordinator, action=AuditAction.VIEW, case_id=None).latest("id")
     assert case.pk in entry.detail["cases"]
+
+
+def test_a_name_searched_leaves_no_part_of_it_in_the_audit_log(client_for, make_case, org_a, coordinator):
+    from redalert.audit.log import keyed_digest
+    from redalert.cases.search_audit import SEARCH_DIGEST_PURPOSE
+
+    make_case(org_a, coordinator, given_names="Yaretzi Anahí", first_surname="Quispe")
+    client = client_for(coordinator)
+    client.get(reverse("cases:list"), {"q": "Yaretzi  QUISPE", "status": "reported", "seen_from": "2024-01-02"})
+    client.get(reverse("cases:list"), {"q": "yaretzi quispe"})
+    entries = list(AuditEntry.objects.filter(actor=coordinator, detail__list="cases").order_by("id"))
+    assert len(entries) == 2
+    for entry in AuditEntry.objects.all():
+        written = " ".join(
+            str(v) for v in (entry.detail, entry.actor_label, entry.object_id, entry.object_type, entry.client_address)
+        ).lower()
+        for part in ("yaretzi", "quispe", "yaret", "quisp", "anah"):
+            assert part not in written, (part, entry.detail)
+    first, second = entries[0].detail, entries[1].detail
+    assert first["criteria"] == ["q", "seen_from", "status"]
+    assert (first["status"], first["seen_from"]) == ("reported", "2024-01-02")
+    # The same name typed differently gives the same keyed digest: the auditor can tell repeated searches apart.
+    assert first["text_digest"] == second["text_digest"] == keyed_digest(SEARCH_DIGEST_PURPOSE, "yaretzi quispe")
+    assert second["criteria"] == ["q"] and "status" not in second
