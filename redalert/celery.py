@@ -55,12 +55,6 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     retention = float(getattr(settings, "RETENTION_BEAT_SECONDS", 24 * 60 * 60))
     sender.add_periodic_task(retention, sender.signature(APPLY_RETENTION), name="apply-retention")
 
-    # --- Security digest (redalert.security.digest, issue 13): lockouts, role grants, second-factor resets and bursts
-    # of refused case ids, summarised to each organisation's coordinators and administrators. At most one e-mail per
-    # organisation per SECURITY_DIGEST_INTERVAL (15 min), so checking every minute is enough. Without Celery, run
-    # `manage.py send_security_digest` from cron.
-    sender.add_periodic_task(60.0, sender.signature(SEND_SECURITY_DIGEST), name="send-security-digest")
-
     # --- Audit log anchors (redalert.audit.anchors, docs/security.md): the chain's head written every
     # AUDIT_ANCHOR_SECONDS (default hourly) to AUDIT_ANCHOR_FILE and e-mailed to AUDIT_ANCHOR_EMAILS. Beat only;
     # without Celery, run `manage.py anchor_audit_chain` from cron.
