@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from redalert.alerts.models import Alert, AuthorityContact
@@ -107,3 +108,22 @@ def render_content(alert: Alert, view: PublicCase, language: str, original: Aler
         subject = render_to_string("alerts/email/subject.txt", context).strip().replace("\n", " ")
         body = render_to_string("alerts/email/body.txt", context)
     return MessageContent(subject=subject, body=body)
+
+
+def stop_circulating_content(alert: Alert, original: Alert, language: str) -> MessageContent:
+    """The text of a cancellation sent after consent was withdrawn: the case reference and the alert numbers only."""
+    with translation.override(language):
+        values = {"number": alert.number, "original": original.number, "reference": alert.case.reference}
+        subject = _("RED ALERT #%(number)s, cancellation of #%(original)s (case %(reference)s)") % values
+        body = "\n\n".join(
+            [
+                _(
+                    "Please stop circulating Red Alert #%(original)s (case %(reference)s) and its search bulletin, "
+                    "and delete the copies you keep: the family no longer consents to sharing it."
+                )
+                % values,
+                _("This message carries no personal data. Confirm that you received it:"),
+                ACK_URL_PLACEHOLDER,
+            ]
+        )
+    return MessageContent(subject=subject, body=body + "\n")

@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from redalert.alerts.acknowledgement import ack_url
 from redalert.alerts.content import (
     ACK_URL_PLACEHOLDER,
+    RESTRICTION,
     MessageContent,
     recipient_languages,
     render_bulletins,
     render_cap,
     render_content,
+    stop_circulating_content,
 )
 from redalert.alerts.models import (
     Alert,
@@ -48,7 +50,7 @@ from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case
 from redalert.outbox.enqueue import AttachmentData, MessageSpec, enqueue_many, store_blob
 from redalert.outbox.models import Blob, Channel
-from redalert.public.cap_xml import CAP_MIME_TYPE, cap_datetime, reference_to, site_host
+from redalert.public.cap_xml import CAP_MIME_TYPE, build_cancel, cap_datetime, reference_to, site_host
 from redalert.public.exposure import PublicCase, public_cases
 
 if TYPE_CHECKING:
@@ -121,11 +123,14 @@ def issue_alert(
 ) -> IssueResult:
     """Issue an alert (to the authorities chosen), an update or a cancellation (to the original's recipients).
 
-    Refused (AlertRefused, logged and audited) without a current consent to share with authorities, for an
+    Without a current consent to share with authorities, only a cancellation may be sent, and it carries no
+    personal data (see _issue_stop_circulating). Otherwise refused (AlertRefused, logged and audited) for an
     authority without an active contact, with no recipient at all, for an update or cancel without an open
     alert, an alert or update of a case not in active search, or a cancel of a case not located.
     """
     kind = AlertKind(kind)
+    if kind == AlertKind.CANCEL and not may_alert_authorities(case):
+        return _issue_stop_circulating(case, by=by, note=note, request=request)
     original = _check(case, kind, by=by, request=request)
     contacts = _choose_recipients(case, kind, original, authorities, by=by, request=request)
 
@@ -152,6 +157,71 @@ def issue_alert(
     timings["total"] = time.perf_counter() - started
     timings["cap"] = cap_seconds
     return IssueResult(alert=alert, recipients=recipients, cap_seconds=cap_seconds, timings=timings)
+
+
+def _issue_stop_circulating(case: Case, *, by: User, note: str, request: Any) -> IssueResult:
+    """After consent to share with authorities is withdrawn (or refused), tell the recipients of the open alert to
+    stop circulating it: a CAP Cancel that references the original and says nothing about the person, and a message
+    with the case reference only. It needs no consent (nothing personal leaves), so its messages pass no gate."""
+    original = open_original(case)
+    if original is None:
+        raise _refuse(by, case, _("There is no open Red Alert to cancel."), request)
+    contacts = _original_contacts(original)
+    if not contacts:
+        raise _refuse(by, case, _("The original alert has no recipients."), request)
+    issued_at = timezone.now()
+    with transaction.atomic():
+        number = _next_number(case)
+        identifier = f"{site_host(settings.SITE_URL)}/red-alert/{case.reference}/{number}"
+        cap = build_cancel(
+            site_url=settings.SITE_URL,
+            references=[reference_to(original.cap_xml.encode("utf-8"))],
+            sent=issued_at,
+            identifier=identifier,
+            scope="Restricted",
+            restriction=RESTRICTION,
+        )
+        alert = Alert.objects.create(
+            case=case,
+            number=number,
+            kind=AlertKind.CANCEL,
+            original=original,
+            note="",  # free text could carry personal data; this message has none
+            language=original.language,
+            cap_identifier=identifier,
+            cap_sent=cap_datetime(issued_at),
+            cap_xml=cap.decode("utf-8"),
+            issued_by=by,
+            issued_at=issued_at,
+        )
+        cap_file: AttachmentData = (f"red-alert-{case.reference}-{number}.cap.xml", store_blob(cap), CAP_MIME_TYPE)
+        recipients = _write_recipients(alert, contacts)
+        contents = {r.language: stop_circulating_content(alert, original, r.language) for r in recipients}
+        secrets = {c.pk: c.secret for c in contacts if c.channel == ContactChannel.WEBHOOK}
+        specs = [
+            message_spec(
+                recipient,
+                alert,
+                contents[recipient.language],
+                key=f"alert:{alert.pk}:recipient:{recipient.pk}",
+                files=[cap_file],
+                secret=secrets.get(recipient.contact_id, ""),
+                gate="",
+            )
+            for recipient in recipients
+        ]
+        _write_deliveries(recipients, specs)
+        data = {"event": "issued", "number": number, "kind": AlertKind.CANCEL, "recipients": len(recipients)}
+        record_on_timeline(case, by, {**data, "reason": "consent"})
+        audit_record(
+            by,
+            AuditAction.CREATE,
+            alert,
+            case=case,
+            request=request,
+            detail={"what": "red alert", **data, "reason": "consent withdrawn", "note_dropped": bool(note.strip())},
+        )
+    return IssueResult(alert=alert, recipients=recipients)
 
 
 def _refuse(user: Any, case: Case, reason: str, request: Any = None, **detail: Any) -> AlertRefused:

@@ -22,8 +22,7 @@ from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case, Photo
-from redalert.consent.choices import Decision, Purpose
-from redalert.consent.models import ConsentRecord
+from redalert.consent.choices import Purpose
 from redalert.consent.rules import Verdict, may_use
 from redalert.outbox import gates
 from redalert.public.exposure import LOCATED, MISSING, PublicCase, PublicContact, public_contact
@@ -67,14 +66,6 @@ def _consent_gate(argument: str) -> str:
     """Outbox gate: the reason an alert message about case `argument` may not leave now, or "".
 
     Read at the moment each message leaves (no cache), so a withdrawal stops every message still queued."""
-    newest = (
-        ConsentRecord.objects.filter(case_id=int(argument), purpose=Purpose.SHARE_AUTHORITIES)
-        .order_by("-recorded_at", "-id")
-        .values_list("decision", flat=True)
-        .first()
-    )
-    if newest == Decision.GRANTED:
-        return ""
     case = Case.objects.filter(pk=int(argument)).first()
     if case is None:
         return _("The case no longer exists.")

@@ -43,7 +43,10 @@ if TYPE_CHECKING:
     from redalert.accounts.models import User
 
 
-def _kinds(case_open: bool) -> list[str]:
+def _kinds(case_open: bool, consent: bool) -> list[str]:
+    """What may be sent: without consent to share with authorities, only the cancellation of an open alert."""
+    if not consent:
+        return [AlertKind.CANCEL] if case_open else []
     return [AlertKind.UPDATE, AlertKind.CANCEL] if case_open else [AlertKind.ALERT]
 
 
@@ -62,6 +65,7 @@ def case_alerts(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "may_issue": may_issue_alert(user, case),
         "consent": may_alert_authorities(case),
+        "open_alert": open_original(case),
         **case_nav_context(user, case),
     }
     return render(request, "alerts/case.html", context)
@@ -82,7 +86,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
     consent = may_alert_authorities(case)
     status = 200
     if request.method == "POST":
-        form = IssueForm(request.POST, authorities=directory, kinds=_kinds(original is not None))
+        form = IssueForm(request.POST, authorities=directory, kinds=_kinds(original is not None, bool(consent)))
         if form.is_valid():
             try:
                 result = issue_alert(
@@ -109,7 +113,8 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        form = IssueForm(initial={"authorities": proposed}, authorities=directory, kinds=_kinds(original is not None))
+        kinds = _kinds(original is not None, bool(consent))
+        form = IssueForm(initial={"authorities": proposed}, authorities=directory, kinds=kinds)
     context = {
         "case": case,
         "tab": "alerts",

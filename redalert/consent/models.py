@@ -13,7 +13,7 @@ from redalert.lib.storage import private_storage
 class ConsentRecord(models.Model):
     """One decision about one purpose. Records are never changed: a withdrawal is a new record.
 
-    The current consent for a purpose is the newest record for it (redalert.consent.rules).
+    The decision in force for a purpose is the one given last (redalert.consent.rules.DECISION_ORDER).
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consent_records")
@@ -38,7 +38,7 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("consent records")
         ordering = ["-recorded_at", "-id"]
         indexes = [
-            models.Index(fields=["case", "purpose", "id"], name="consent_newest_per_purpose"),
+            models.Index(fields=["case", "purpose", "decided_on", "id"], name="consent_in_force_per_purpose"),
             models.Index(fields=["purpose", "decision", "case"], name="consent_by_purpose_decision"),
         ]
 

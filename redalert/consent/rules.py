@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -25,21 +26,54 @@ class Verdict:
         return self.allowed
 
 
-def current_consents(case: Case) -> dict[str, ConsentRecord | None]:
-    """The newest decision for every purpose (None where nothing was ever recorded).
+# The order of decisions about one purpose: by the date the decision was given, then as recorded. The current
+# decision is the last in this order, whatever order the records were typed in.
+DECISION_ORDER = ("decided_on", "id")
 
-    "Newest" is the last record written: records are append-only, so the id orders them as they were recorded.
-    """
+
+def later_than(decided_on: Any, pk: Any) -> Q:
+    """Records that come after (decided_on, pk) in DECISION_ORDER (values or OuterRefs)."""
+    return Q(decided_on__gt=decided_on) | Q(decided_on=decided_on, id__gt=pk)
+
+
+def current_consents(case: Case) -> dict[str, ConsentRecord | None]:
+    """The current decision for every purpose (None where nothing was ever recorded)."""
     current: dict[str, ConsentRecord | None] = {p.value: None for p in Purpose}
-    for record in ConsentRecord.objects.filter(case=case).order_by("id"):
+    for record in ConsentRecord.objects.filter(case=case).order_by(*DECISION_ORDER):
         current[record.purpose] = record
     return current
 
 
+def current_decision(case: Case | int, purpose: Purpose | str) -> ConsentRecord | None:
+    """The decision in force for one purpose: the one given last (ties: the one recorded last)."""
+    case_id = case if isinstance(case, int) else case.pk
+    records = ConsentRecord.objects.filter(case_id=case_id, purpose=Purpose(purpose))
+    return records.order_by(*(f"-{name}" for name in DECISION_ORDER)).first()
+
+
+def may_record(case: Case, purpose: Purpose | str, decided_on: date) -> Verdict:
+    """A new decision may be recorded only if it is not dated before the decision in force: a grant dated 2020
+    typed after a withdrawal of 2026 would otherwise either bring the case back or sit in the history unnoticed."""
+    current = current_decision(case, purpose)
+    if current is not None and decided_on < current.decided_on:
+        return Verdict(
+            False,
+            _(
+                "This decision is dated before the one in force (%(decision)s on %(date)s) and would not change it. "
+                "Record the date on which it was actually given; if the family decides again, that is today."
+            )
+            % {
+                "decision": current.get_decision_display().lower(),
+                "date": date_format(current.decided_on, "SHORT_DATE_FORMAT"),
+            },
+        )
+    return Verdict(True, "")
+
+
 def may_use(case: Case, purpose: Purpose | str) -> Verdict:
-    """A case may be used for a purpose only while the newest consent decision for it is "granted"."""
+    """A case may be used for a purpose only while the decision in force for it is "granted"."""
     purpose = Purpose(purpose)
-    record = ConsentRecord.objects.filter(case=case, purpose=purpose).order_by("-id").first()
+    record = current_decision(case, purpose)
     if record is None:
         return Verdict(False, _("There is no consent recorded for: %(purpose)s.") % {"purpose": purpose.label})
     if record.decision != Decision.GRANTED:
@@ -62,7 +96,9 @@ def cases_consenting_to(cases: QuerySet[Case], purpose: Purpose | str) -> QueryS
     services (so not yet followed) makes the case count as not consenting until `rebuild_current_consents`.
     """
     purpose = Purpose(purpose)
-    newer = ConsentRecord.objects.filter(case_id=OuterRef("case_id"), purpose=purpose, id__gt=OuterRef("record_id"))
+    newer = ConsentRecord.objects.filter(
+        later_than(OuterRef("record__decided_on"), OuterRef("record_id")), case_id=OuterRef("case_id"), purpose=purpose
+    )
     granted = CurrentConsent.objects.filter(case_id=OuterRef("pk"), purpose=purpose, decision=Decision.GRANTED)
     return cases.filter(Exists(granted.filter(~Exists(newer))))
 
@@ -72,14 +108,13 @@ def newest_decisions(
 ) -> dict[tuple[int, str], tuple[int, str]]:
     """(case, purpose) → (record id, decision) of the current decision, for these cases (or all).
 
-    The current decision is the record with no later record for the same case and purpose (records are
-    append-only, so ids order them as recorded).
+    The current decision is the record with no later record (DECISION_ORDER) for the same case and purpose.
     """
     records = ConsentRecord.objects.all()
     if case_ids is not None:
         records = records.filter(case_id__in=cast(Any, case_ids))
     later = ConsentRecord.objects.filter(
-        case_id=OuterRef("case_id"), purpose=OuterRef("purpose"), id__gt=OuterRef("id")
+        later_than(OuterRef("decided_on"), OuterRef("id")), case_id=OuterRef("case_id"), purpose=OuterRef("purpose")
     )
     newest = records.filter(~Exists(later)).values_list("id", "case_id", "purpose", "decision")
     return {(case_id, purpose): (pk, decision) for pk, case_id, purpose, decision in newest.iterator()}

@@ -11,11 +11,16 @@ from redalert.audit.models import AuditAction
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
 from redalert.changes.announce import Kind, announce
 from redalert.consent.models import ConsentRecord
+from redalert.consent.rules import may_record
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from redalert.accounts.models import User
+
+
+class ConsentRefused(Exception):
+    """A decision that may not be recorded (the message says why, in the user's language)."""
 
 
 def record_decision(
@@ -26,6 +31,9 @@ def record_decision(
     A withdrawal takes effect at once: everything that asks redalert.consent.rules.may_use sees it on its next read,
     and what follows a consent decision (the current consent, the public listing…) follows in this transaction.
     """
+    verdict = may_record(case, decision.purpose, decision.decided_on)
+    if not verdict:
+        raise ConsentRefused(verdict.reason)
     with transaction.atomic():
         decision.case = case
         decision.recorded_by = actor

@@ -13,7 +13,7 @@ from redalert.cases.views import case_nav_context
 from redalert.consent.forms import ConsentForm
 from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import current_consents
-from redalert.consent.services import record_decision
+from redalert.consent.services import ConsentRefused, record_decision
 
 
 def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -23,13 +23,17 @@ def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
     may_manage = case_for(user, pk, Action.MANAGE_CONSENT) if request.method == "POST" else None
     form = ConsentForm(request.POST or None, request.FILES or None, initial={"purpose": request.GET.get("purpose")})
     if may_manage is not None and form.is_valid():
-        record = record_decision(case, form.save(commit=False), actor=user, request=request)
-        messages.success(
-            request,
-            _("Recorded: “%(purpose)s” %(decision)s.")
-            % {"purpose": record.get_purpose_display(), "decision": record.get_decision_display().lower()},
-        )
-        return redirect("consent:page", pk=case.pk)
+        try:
+            record = record_decision(case, form.save(commit=False), actor=user, request=request)
+        except ConsentRefused as refused:
+            form.add_error("decided_on", str(refused))
+        else:
+            messages.success(
+                request,
+                _("Recorded: “%(purpose)s” %(decision)s.")
+                % {"purpose": record.get_purpose_display(), "decision": record.get_decision_display().lower()},
+            )
+            return redirect("consent:page", pk=case.pk)
     if request.method == "POST":
         messages.error(request, _("The consent decision was not saved: please correct the fields marked below."))
     else:

@@ -35,6 +35,7 @@ from redalert.cases.services import diff, next_reference
 from redalert.changes.announce import Kind, announce, announce_many
 from redalert.consent.choices import ConsentMethod, Decision, Purpose
 from redalert.consent.models import ConsentRecord
+from redalert.consent.rules import current_decision
 from redalert.imports.columns import BY_NAME, EXPENSES, HISTORY, LEGAL, SERVICES
 from redalert.imports.models import ImportedCase, ImportedObject, ImportJob
 from redalert.imports.problems import Problem, RowRejected
@@ -369,9 +370,7 @@ class _Writer:
         if decision is None:
             return  # not known: nothing is recorded
         purpose = CONSENT_COLUMNS[column]
-        current = (
-            None if self.new else ConsentRecord.objects.filter(case=self.case, purpose=purpose).order_by("-id").first()
-        )
+        current = None if self.new else current_decision(self.case, purpose)
         if current is not None and current.decision == decision:
             return
         ConsentRecord(  # the current decision follows the import's announcement (redalert.consent.followers)

@@ -4,7 +4,8 @@ published numbers, never a case, an id or a hidden value.
 
 The rules, one sentence each:
 - Cases counted: the organisation's cases whose current consent to "use in statistics" is granted
-  (`consent.rules.cases_consenting_to`, through a statistics `Scope`); a withdrawal counts at the next computation.
+  (`consent.rules.cases_consenting_to`, through a statistics `Scope`); a withdrawal renews the cache key, so it
+  counts at the next request.
 - Years: the last `PUBLIC_STATISTICS_YEARS` (default 5) complete calendar years, in the installation's time zone.
 - Definitions: those of the yearly report (`redalert.statistics.figures`): cases worked in the year, new and carried
   over, located alive / deceased / result not recorded, not located at the end of the year, sex, minors and
@@ -51,6 +52,7 @@ from redalert.maps.aggregates import counts_by_subdivision
 from redalert.maps.facts import sync_new_cases
 from redalert.maps.models import CaseMapFact
 from redalert.opendata.config import publication_k
+from redalert.opendata.models import PublishedStatisticsVersion
 from redalert.opendata.suppression import SuppressedTable, suppress
 from redalert.statistics.figures.cases import located_result_table, outcome_table, worked_table
 from redalert.statistics.figures.layout import NO_DATA
@@ -314,12 +316,14 @@ def compute_public_statistics(
 def public_statistics(organisation: Organisation, *, today: date | None = None) -> PublicStatistics:
     """The page's figures, from the cache when computed less than PUBLIC_STATISTICS_CACHE_SECONDS ago.
 
-    The cache holds published numbers only (what anyone may see), so sharing it between visitors is safe; a
-    withdrawal of consent shows in the figures once the cached copy expires.
+    The cache holds published numbers only (what anyone may see), so sharing it between visitors is safe. Its key
+    carries the organisation's PublishedStatisticsVersion, renewed in the transaction of every decision about
+    "use in statistics": a withdrawal shows at the next request; other changes once the cached copy expires.
     """
     today = today or timezone.localdate()
     k = publication_k()
-    key = f"public-statistics:{organisation.pk}:{today.isoformat()}:{k}:{years_published()}"
+    version = PublishedStatisticsVersion.current(organisation.pk)
+    key = f"public-statistics:{organisation.pk}:v{version}:{today.isoformat()}:{k}:{years_published()}"
     found = cache.get(key)
     if isinstance(found, PublicStatistics):
         return found

@@ -3,9 +3,18 @@ makes every cached public page of it unreachable), in the transaction of the cha
 
 from __future__ import annotations
 
+from redalert.accounts.models import User
 from redalert.changes.announce import Change, Kind, follow
 from redalert.consent.choices import Purpose
 from redalert.public.listing import searched_fields_changed, sync_listing
+from redalert.public.services import end_publication_without_consent
+
+
+def end_publications(changes: list[Change]) -> None:
+    """A decision about publishing that leaves no consent ends the case's publication (before the listing syncs)."""
+    for change in changes:
+        actor = User.objects.filter(pk=change.actor_id).first() if change.actor_id else None
+        end_publication_without_consent(change.case_id, actor)
 
 
 def follow_public_changes(changes: list[Change]) -> None:
@@ -22,4 +31,12 @@ follow(
     in_transaction=True,
     purposes=[Purpose.PUBLISH],
     order=20,
+)
+follow(
+    "publication_consent",
+    [Kind.CONSENT, Kind.IMPORTED],
+    end_publications,
+    in_transaction=True,
+    purposes=[Purpose.PUBLISH],
+    order=15,  # after the current consent, before the listing
 )

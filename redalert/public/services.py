@@ -70,3 +70,17 @@ def set_public(
             detail={"public": public, "photo": publication.photo_id},
         )
     return publication
+
+
+def end_publication_without_consent(case_id: int, actor: User | None) -> bool:
+    """A withdrawal (or refusal) of consent to publish ends the publication: coming back needs a new grant and a
+    new decision to publish. Runs in the transaction of the decision; returns whether a publication ended."""
+    publication = Publication.objects.select_related("case").filter(case_id=case_id, is_public=True).first()
+    if publication is None or may_use(publication.case, Purpose.PUBLISH):
+        return False
+    publication.is_public = False
+    publication.save(update_fields=["is_public"])
+    data = {"public": False, "reason": "consent"}
+    TimelineEvent.objects.create(case_id=case_id, actor=actor, kind=TimelineKind.PUBLICATION, summary_data=data)
+    audit_record(actor, AuditAction.CHANGE, publication, case=publication.case, detail=data)
+    return True

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from redalert.cases.models import Case
 from redalert.consent.choices import Decision, Purpose
 from redalert.opendata.public_stats import (
     AGE_GROUPS,
@@ -299,7 +300,7 @@ def test_the_cache_serves_the_same_figures_until_it_expires(
     example(cases, org_a)
     first = public_statistics(org_a, today=TODAY)
     assert isinstance(first, PublicStatistics)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the organisation's version of the published figures, nothing else
         assert public_statistics(org_a, today=TODAY) == first
     settings.PUBLIC_STATISTICS_CACHE_SECONDS = 0
     from django.core.cache import cache
@@ -307,6 +308,14 @@ def test_the_cache_serves_the_same_figures_until_it_expires(
     cache.clear()
     cases.add(org_a, 1, reported=date(2025, 2, 10))
     assert public_statistics(org_a, today=TODAY).year(2025).worked == 26  # type: ignore[union-attr]
+
+
+def test_a_withdrawal_of_consent_to_statistics_shows_at_the_next_request(db: Any, cases: Cases, org_a: Any) -> None:
+    example(cases, org_a)
+    first = public_statistics(org_a, today=TODAY)  # cached for PUBLIC_STATISTICS_CACHE_SECONDS
+    assert first.year(2025).worked == 25  # type: ignore[union-attr]
+    cases.withdraw(Case.objects.filter(organisation=org_a).order_by("pk").first())
+    assert public_statistics(org_a, today=TODAY).year(2025).worked == 24  # type: ignore[union-attr]
 
 
 def test_the_number_of_years_is_a_setting(db: Any, org_a: Any, settings: Any) -> None:

@@ -71,11 +71,13 @@ def test_unpublishing_removes_the_row_and_publishing_again_restores_it(shown, co
     assert_listing_is_public_cases()
 
 
-def test_withdrawal_removes_the_row_and_a_new_grant_restores_it(shown, coordinator):
+def test_withdrawal_removes_the_row_and_a_new_grant_and_decision_to_publish_restore_it(shown, coordinator):
     record_consent(shown, Purpose.PUBLISH, coordinator, Decision.WITHDRAWN)
     assert not PublicListing.objects.filter(case=shown).exists()
     assert_listing_is_public_cases()
     record_consent(shown, Purpose.PUBLISH, coordinator, Decision.GRANTED)
+    assert not PublicListing.objects.filter(case=shown).exists()  # the withdrawal ended the publication
+    set_public(shown, Publication.objects.get(case=shown), True, actor=coordinator)
     assert PublicListing.objects.filter(case=shown).exists()
     assert_listing_is_public_cases()
 

@@ -93,7 +93,7 @@ def _victim(build: Any, coordinator: Any, reported: date, located: date | None, 
         case=case, trafficking_status=ACTUAL, exploitation_types=types, updated_by=coordinator
     )
     if consent:
-        record_consent(case, Purpose.STATISTICS, coordinator)
+        record_consent(case, Purpose.STATISTICS, coordinator, on=date(2025, 1, 2))
         if consent == "withdrawn":
             record_consent(case, Purpose.STATISTICS, coordinator, "withdrawn", on=date(2025, 6, 1))
     if located is not None:
