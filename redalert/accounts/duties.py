@@ -25,6 +25,8 @@ from redalert.accounts.roles import APPROVER_ROLES, Role
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.lib.mail import queue_email
+from redalert.security.events import record_security_event
+from redalert.security.models import EventKind
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -103,9 +105,13 @@ def approve(duty: DutyRequest, *, actor: User, request: HttpRequest | None = Non
         if duty.kind == DutyKind.GRANT_ROLES:
             for role in duty.roles:
                 RoleAssignment.objects.get_or_create(user=duty.member, role=role)
+            record_security_event(
+                EventKind.ROLE_GRANTED, actor=actor, subject=duty.member, request=request, detail={"roles": duty.roles}
+            )
         else:
             TOTPDevice.objects.filter(user=duty.member).delete()
             StaticDevice.objects.filter(user=duty.member).delete()
+            record_security_event(EventKind.SECOND_FACTOR_RESET, actor=actor, subject=duty.member, request=request)
         _decide(duty, DutyState.APPROVED, actor, request)
 
 

@@ -12,6 +12,7 @@ from redalert.accounts.forms import RolesForm
 from redalert.accounts.models import DutyRequest, DutyState, User
 from redalert.audit.models import AuditAction, AuditEntry
 from redalert.outbox.models import OutboundMessage
+from redalert.security.models import EventKind, SecurityEvent
 
 
 @pytest.fixture
@@ -178,3 +179,20 @@ def test_coalition_roles_are_not_offered_to_an_organisation(client_for, admin, a
     assert User.objects.get(pk=analyst.pk).role_set == {"analyst"}
     with pytest.raises(RefusedChange):
         members.change_roles(analyst, ["coalition_data_steward"], actor=admin)
+
+
+def test_approved_role_grants_and_second_factor_resets_are_security_events(admin, coord, analyst):
+    grant = members.change_roles(analyst, ["analyst", "caseworker"], actor=admin)
+    assert grant is not None
+    assert not SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANTED).exists()  # asked, not yet granted
+    duties.approve(grant, actor=coord)
+    event = SecurityEvent.objects.get(kind=EventKind.ROLE_GRANTED)
+    assert (event.actor_id, event.username, event.organisation_id) == (
+        coord.pk,
+        analyst.username,
+        analyst.organisation_id,
+    )
+    assert event.detail["roles"] == ["caseworker"] and event.detail["member"] == analyst.pk
+    reset = duties.ask_second_factor_reset(analyst, actor=admin)
+    duties.approve(reset, actor=coord)
+    assert SecurityEvent.objects.filter(kind=EventKind.SECOND_FACTOR_RESET, username=analyst.username).count() == 1
