@@ -18,10 +18,6 @@ from redalert.access.policy import Action, case_for, may, visible_sections
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction, AuditEntry
-
-# The case file's header and the case list reach two section apps: the care tab's role check and the staff search
-# (which also reads linked people's keys). Both are exceptions to the layers, listed in pyproject.toml.
-from redalert.care import permissions as care_permissions
 from redalert.cases import services
 from redalert.cases.choices import CaseStatus, NoteSection
 from redalert.cases.forms import (
@@ -41,21 +37,29 @@ from redalert.cases.photos import PhotoError, clean_photo
 from redalert.cases.search_audit import search_audit_detail
 from redalert.consent.choices import Purpose
 from redalert.consent.rules import current_consents
+
+# The case list runs the investigation app's staff search (it also reads linked people's keyed names): an exception
+# to the layers, listed in pyproject.toml.
 from redalert.investigation.search import CaseQuery, search_cases
+from redalert.lib.navigation import case_tabs_for
 from redalert.places.names import country_name, language_name
 
 PAGE_SIZE = 50
 
 
 def case_nav_context(user: User, case: Any) -> dict[str, Any]:
-    """What the case header (tabs) may offer this user."""
+    """What the case header (tabs) may offer this user: its own tabs, and those other apps registered
+    (redalert.lib.navigation.register_case_tab: care, erasure requests…)."""
     sections = visible_sections(user, case)
+    tabs = case_tabs_for(user, case)
     return {
+        **tabs,
         "sections": [s for s in NoteSection if s.value in sections and s != NoteSection.GENERAL],
         "may_manage_team": may(user, Action.MANAGE_TEAM, case),
         "may_view_audit": may(user, Action.VIEW_AUDIT, case),
         "may_triage_tips": may(user, Action.TRIAGE_TIPS, case),
-        "may_see_care": care_permissions.may_see_care(user, case) and NoteSection.HEALTH not in sections,
+        # The health section's tab already leads to the care pages.
+        "may_see_care": tabs.get("may_see_care", False) and NoteSection.HEALTH not in sections,
         "may_record_outcome": may(user, Action.CHANGE_STATUS, case)
         and case.status in (CaseStatus.ACTIVE_SEARCH, CaseStatus.LOCATED_ALIVE, CaseStatus.LOCATED_DECEASED),
         "may_publish": may(user, Action.PUBLISH, case),

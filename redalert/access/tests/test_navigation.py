@@ -11,12 +11,15 @@ from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.alerts.permissions import may_manage_directory, may_view_diligence
 from redalert.care.permissions import may_use_consultations
+from redalert.cases.views import case_nav_context
 from redalert.imports.permissions import may_import
 from redalert.legal.permissions import may_edit_rates, may_see_own_proceedings
 from redalert.lib import navigation as registry
 from redalert.maps.permissions import may_view_maps
 from redalert.opendata.permissions import may_export
 from redalert.prevention.permissions import may_read_register
+from redalert.retention.permissions import may_edit_policy, may_review_requests
+from redalert.security.permissions import may_view_security_events
 from redalert.shelters.permissions import may_list_facilities
 from redalert.statistics.permissions import may_see_coalition_report, may_see_statistics
 
@@ -40,6 +43,9 @@ def _expected(user):
         "may_read_prevention": may_read_register(user),
         "may_import": may_import(user),
         "may_export_data": may_export(user),
+        "may_view_security_events": may_view_security_events(user),
+        "may_edit_retention": may_edit_policy(user),
+        "may_review_erasures": may_review_requests(user),
     }
 
 
@@ -70,3 +76,11 @@ def test_a_flag_claimed_by_two_checks_is_refused():
     registry.register("may_view_maps", may_view_maps)  # the same check again: harmless
     with pytest.raises(ValueError, match="may_view_maps"):
         registry.register("may_view_maps", may_export)
+
+
+def test_the_case_file_offers_other_apps_tabs_through_the_registry(make_case, org_a, coordinator, make_user):
+    case = make_case(org_a, coordinator)
+    assert {"may_see_care", "may_request_erasure"} <= set(registry.case_tabs_for(coordinator, case))
+    assert case_nav_context(coordinator, case)["may_request_erasure"] is True
+    analyst = make_user(org_a, "analyst")
+    assert case_nav_context(analyst, case)["may_request_erasure"] is False
