@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any, cast
 
 from django import forms
@@ -10,6 +11,7 @@ from redalert.consent.choices import ConsentMethod, Decision
 from redalert.consent.models import ConsentRecord
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
+SCAN_KINDS = ((b"%PDF-", ".pdf"), (b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"))
 
 
 class ConsentForm(forms.ModelForm):
@@ -57,8 +59,12 @@ class ConsentForm(forms.ModelForm):
             raise forms.ValidationError(_("The scan is too large; the limit is 10 MB."))
         head = scan.read(8)
         scan.seek(0)
-        if not (head.startswith(b"%PDF-") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):
+        extension = next((ext for magic, ext in SCAN_KINDS if head.startswith(magic)), None)
+        if extension is None:
             raise forms.ValidationError(_("The scan must be a PDF, JPEG or PNG file."))
+        # Stored under a random name with the extension its content proves (the download's content type follows
+        # it); the name the family's computer gave the file is never kept.
+        scan.name = f"{uuid.uuid4().hex}{extension}"
         return scan
 
     def clean(self) -> dict[str, Any]:

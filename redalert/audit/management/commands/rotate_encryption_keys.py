@@ -4,6 +4,10 @@ Key rotation (docs/operations.md): put the new key first in FIELD_ENCRYPTION_KEY
 run this command, then remove the old keys. The command reads and writes the stored tokens with raw SQL (the
 model field would decrypt them on load), one batch per transaction with the batch's rows locked, so it can be
 interrupted and run again: values already encrypted with the newest key are left alone.
+
+Uploaded files in the private storage (redalert.lib.storage: case photos, consent scans, evidence, tip photos) are
+encrypted with the same keys: each file a model's FileField names is re-encrypted in place (a new file renamed over
+the old one), and a file written before files were encrypted is encrypted.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.db import connections, models, router, transaction
 
 from redalert.audit.log import record
 from redalert.audit.models import AuditAction
-from redalert.lib import crypto
+from redalert.lib import crypto, storage
 
 ACTOR = "system:rotate_encryption_keys"
 LISTED_FAILURES = 100  # per model; the count is always complete
@@ -54,6 +58,55 @@ class Counts:
 
     def summary(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if k != "failures"}
+
+
+@dataclass
+class FileCounts:
+    files: int = 0  # stored files named by a row
+    rotated: int = 0  # re-encrypted with the newest key
+    current: int = 0  # already encrypted with the newest key
+    plaintext: int = 0  # written before files were encrypted, now encrypted
+    missing: int = 0  # named by a row but not on disk
+    undecryptable: int = 0  # no configured key can decrypt it: left unchanged
+    failures: list[tuple[Any, str]] = field(default_factory=list)  # (pk, field name) of the first few
+
+    def summary(self) -> dict[str, int]:
+        return {k: v for k, v in asdict(self).items() if k != "failures"}
+
+
+def encrypted_file_fields() -> list[tuple[type[models.Model], list[models.FileField]]]:
+    """Each concrete model with FileFields in the encrypting private storage, and those fields."""
+    found = []
+    for model in apps.get_models():
+        opts = model._meta
+        if opts.proxy or not opts.managed:
+            continue
+        fields = [
+            f
+            for f in opts.local_concrete_fields
+            if isinstance(f, models.FileField) and isinstance(f.storage, storage.EncryptedFileSystemStorage)
+        ]
+        if fields:
+            found.append((model, fields))
+    return found
+
+
+def rotate_files(model: type[models.Model], fields: list[models.FileField], *, dry_run: bool) -> FileCounts:
+    counts = FileCounts()
+    names = [f.attname for f in fields]
+    for pk, *values in model._default_manager.order_by("pk").values_list("pk", *names).iterator():
+        for f, name in zip(fields, values, strict=True):
+            if not name:
+                continue
+            counts.files += 1
+            outcome = f.storage.reencrypt(name, dry_run=dry_run)  # type: ignore[attr-defined]
+            if outcome == storage.UNDECRYPTABLE:
+                counts.undecryptable += 1
+                if len(counts.failures) < LISTED_FAILURES:
+                    counts.failures.append((pk, f.name))
+            elif outcome in (storage.ROTATED, storage.CURRENT, storage.PLAINTEXT, storage.MISSING):
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
+    return counts
 
 
 def encrypted_models() -> list[tuple[type[models.Model], list[models.Field[Any, Any]]]]:
@@ -92,6 +145,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         results: dict[str, Counts] = {}
+        file_results: dict[str, FileCounts] = {}
         completed = False
         try:
             for model, fields in encrypted_models():
@@ -99,6 +153,14 @@ class Command(BaseCommand):
                 counts = results[model._meta.label_lower] = Counts()
                 self.rotate_model(model, fields, counts, batch_size=batch_size, dry_run=dry_run)
                 self.report(model, counts, dry_run)
+            for model, file_fields in encrypted_file_fields():
+                files = file_results[model._meta.label_lower] = rotate_files(model, file_fields, dry_run=dry_run)
+                verb = "would re-encrypt" if dry_run else "re-encrypted"
+                self.stdout.write(
+                    f"{model._meta.label} files: {files.files} files, {verb} {files.rotated}"
+                    f" ({files.current} already current, {files.plaintext} unencrypted files encrypted,"
+                    f" {files.missing} missing, {files.undecryptable} undecryptable)"
+                )
             completed = True
         finally:
             if not dry_run and results:
@@ -110,13 +172,21 @@ class Command(BaseCommand):
                         "completed": completed,
                         "keys_configured": len(settings.FIELD_ENCRYPTION_KEYS),
                         "models": {label: c.summary() for label, c in results.items()},
+                        "files": {label: c.summary() for label, c in file_results.items()},
                     },
                 )
 
         undecryptable = sum(c.undecryptable for c in results.values())
         verb = "would be re-encrypted" if dry_run else "re-encrypted"
         total = sum(c.rotated + c.plaintext for c in results.values())
-        self.stdout.write(f"Total: {total} values {verb}{' (dry run, nothing written)' if dry_run else ''}.")
+        total_files = sum(c.rotated + c.plaintext for c in file_results.values())
+        self.stdout.write(
+            f"Total: {total} values and {total_files} files {verb}{' (dry run, nothing written)' if dry_run else ''}."
+        )
+        for label, files in file_results.items():
+            for pk, name in files.failures:
+                self.stderr.write(f"{label} pk={pk} file field={name}: no configured key can decrypt it")
+        undecryptable += sum(c.undecryptable for c in file_results.values())
         if undecryptable:
             for label, counts in results.items():
                 for pk, name in counts.failures:
@@ -124,8 +194,8 @@ class Command(BaseCommand):
                 if counts.undecryptable > len(counts.failures):
                     self.stderr.write(f"{label}: and {counts.undecryptable - len(counts.failures)} more")
             raise CommandError(
-                f"{undecryptable} value(s) could not be decrypted with any key in FIELD_ENCRYPTION_KEYS and were "
-                "left unchanged. Is an old key missing from the list?",
+                f"{undecryptable} value(s) or file(s) could not be decrypted with any key in FIELD_ENCRYPTION_KEYS and "
+                "were left unchanged. Is an old key missing from the list?",
                 returncode=1,
             )
 
