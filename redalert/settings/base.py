@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "redalert.prevention",
     "redalert.retention",  # retention periods and erasure (issue 13)
     "redalert.demo",
+    "redalert.backups",  # backup and restore commands (issue 13); no models
 ]
 
 MIDDLEWARE = [
@@ -310,3 +311,9 @@ WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", False)  # production s
 TIP_PHOTO_MAX_PIXELS = env_int("TIP_PHOTO_MAX_PIXELS", 24_000_000)
 TIP_ATTEMPTS_PER_HOUR = env_int("TIP_ATTEMPTS_PER_HOUR", 20)
 # --- end of browser and transport hardening ------------------------------------------------------------------------
+
+# --- Backups (redalert.backups; see docs/security.md) ---
+# The key that encrypts backup files: 32 random bytes in URL-safe base64 (`manage.py backup --generate-key`). Keep it
+# apart from FIELD_ENCRYPTION_KEYS and from the backups themselves; `backup` refuses to run without it.
+BACKUP_KEY = env_str("BACKUP_KEY", "")
+# --- end of the backups block ---

@@ -1,6 +1,7 @@
 """Keys for the embedded default, generated once per checkout and kept out of git under ./var."""
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -30,3 +31,18 @@ def load_or_create_dev_secrets(path: Path) -> dict[str, str]:
     )
     path.chmod(0o600)
     return values
+
+
+def add_dev_secret(path: Path, name: str, make: Callable[[], str] | None = None) -> str:
+    """One more key for the embedded default: read from the file, or made (a Fernet-shaped key: 32 random bytes,
+    URL-safe base64) and appended to it; the other keys in the file are kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if line.startswith(f"{name}="):
+                return line.split("=", 1)[1].strip()
+    value = make() if make is not None else Fernet.generate_key().decode()
+    with path.open("a") as handle:
+        handle.write(f"{name}={value}\n")
+    path.chmod(0o600)
+    return value
