@@ -35,7 +35,9 @@ def seed(make_case: Any, org: Any, user: Any) -> tuple[list[Case], Photo]:
     return cases, photo
 
 
-def restore_in_subprocess(backup: Path, tmp_path: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+def restore_in_subprocess(
+    backup: Path, tmp_path: Path, database_url: str, *, field_keys: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`manage.py restore` as an administrator runs it, on a fresh database and media folder."""
     env = dict(os.environ)
     env.update(
@@ -45,7 +47,7 @@ def restore_in_subprocess(backup: Path, tmp_path: Path, database_url: str) -> su
             "REDALERT_VAR_DIR": str(tmp_path / "var"),
             "PRIVATE_MEDIA_ROOT": str(tmp_path / "restored-media"),
             "SECRET_KEY": django_settings.SECRET_KEY,
-            "FIELD_ENCRYPTION_KEYS": ",".join(django_settings.FIELD_ENCRYPTION_KEYS),
+            "FIELD_ENCRYPTION_KEYS": ",".join(field_keys or django_settings.FIELD_ENCRYPTION_KEYS),
             "BACKUP_KEY": KEY,
         }
     )
@@ -181,3 +183,22 @@ def test_restore_refuses_a_database_that_holds_cases(
     with pytest.raises(CommandError, match="The database is not empty"):
         call_command("restore", str(small_backup))
     assert sorted(Case.objects.values_list("reference", flat=True)) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_fails_when_the_field_keys_do_not_open_the_cases(
+    tmp_path: Path, settings: Any, make_case: Any, org_a: Any, coordinator: Any
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("runs when the tests run on SQLite")
+    settings.BACKUP_KEY = KEY
+    case = make_case(org_a, coordinator)
+    backup = tmp_path / "redalert.backup"
+    call_command("backup", output=backup)
+
+    other_keys = ["Fernet-shaped-but-not-the-key-used-000000000="[:43] + "="]
+    result = restore_in_subprocess(backup, tmp_path, f"sqlite:///{tmp_path / 'r.sqlite3'}", field_keys=other_keys)
+
+    assert result.returncode != 0
+    assert f"case {case.reference}: its encrypted fields do not open" in result.stdout
+    assert "Traceback" not in result.stderr

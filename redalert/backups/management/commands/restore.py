@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from redalert.backups.archive import BackupError, restore_backup
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             report = restore_backup(options["file"])
         except BackupError as exc:
             raise CommandError(f"Restore refused: {exc}") from exc
+        except ImproperlyConfigured as exc:
+            raise CommandError(f"Restore stopped, the settings do not fit this backup: {exc}") from exc
         for line in report.lines:
             self.stdout.write(line)
         if report.failures:
