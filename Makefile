@@ -65,9 +65,11 @@ test-browser: install
 	scripts/ensure-browser
 	$(BIN)/pytest redalert/e2e
 
+# Run from the project root: inside redalert/ the app redalert/statistics would hide Python's own statistics module.
+MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=staticfiles --ignore=var --ignore=test-artifacts
 messages: install
-	cd redalert && ../$(BIN)/python ../manage.py makemessages -l es -l en -l pt --no-obsolete
-	cd redalert && ../$(BIN)/python ../manage.py compilemessages
+	$(BIN)/python manage.py makemessages -l es -l en -l pt --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 bench: install
 	$(BIN)/python bench/run.py
