@@ -42,6 +42,22 @@ def record_consent(
     return record_decision(case, decision_record, actor=by)
 
 
+def write_consent_past_the_services(
+    case: Any, purpose: str, by: Any, decision: str = Decision.GRANTED, *, on: date = date(2026, 3, 2)
+) -> ConsentRecord:
+    """A consent record written straight into the table, as a bulk load or a hand edit would: nothing follows it."""
+    return ConsentRecord.objects.create(
+        case=case,
+        purpose=purpose,
+        decision=decision,
+        given_by_name="Rosa Hernández Cruz",
+        given_by_relationship="mother",
+        method=ConsentMethod.VERBAL_WITNESSED,
+        decided_on=on,
+        recorded_by=by,
+    )
+
+
 def start_search(case: Any, by: Any) -> Any:
     """Consent to open the file, then verification and active search, through the state machine."""
     record_consent(case, Purpose.OPEN_FILE, by)

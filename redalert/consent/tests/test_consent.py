@@ -10,7 +10,7 @@ from redalert.cases.models import Case
 from redalert.consent.choices import Decision, Purpose
 from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import cases_consenting_to, current_consents, may_use, rebuild_current_consents
-from redalert.testing import record_consent
+from redalert.testing import record_consent, write_consent_past_the_services
 
 
 def post_decision(client, case, **overrides):
@@ -113,16 +113,8 @@ def test_a_decision_recorded_past_the_services_fails_closed_until_the_rebuild(ma
     record_consent(case, Purpose.PUBLISH, coordinator)
     cases = Case.objects.filter(pk=case.pk)
     assert list(cases_consenting_to(cases, Purpose.PUBLISH)) == [case]
-    ConsentRecord.objects.create(  # a grant again, but written past record_decision: nothing followed it
-        case=case,
-        purpose=Purpose.PUBLISH,
-        decision="granted",
-        given_by_name="Rosa",
-        given_by_relationship="mother",
-        method="verbal_witnessed",
-        decided_on=date(2026, 3, 3),
-        recorded_by=coordinator,
-    )
+    # a grant again, but written past record_decision: nothing followed it
+    write_consent_past_the_services(case, Purpose.PUBLISH, coordinator, on=date(2026, 3, 3))
     assert not cases_consenting_to(cases, Purpose.PUBLISH).exists()
     assert rebuild_current_consents([case.pk]) == 1
     assert list(cases_consenting_to(cases, Purpose.PUBLISH)) == [case]

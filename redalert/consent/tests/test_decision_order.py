@@ -16,7 +16,7 @@ from redalert.consent.services import ConsentRefused
 from redalert.public.exposure import public_cases
 from redalert.public.models import Publication
 from redalert.public.services import publication_for, set_public
-from redalert.testing import make_public, record_consent
+from redalert.testing import make_public, record_consent, write_consent_past_the_services
 
 pytestmark = pytest.mark.django_db
 
@@ -53,16 +53,7 @@ def test_the_decision_given_last_is_in_force_even_if_typed_first(make_case, org_
     """A record typed late (past the services, e.g. an old paper form) never overrides a later decision."""
     case = make_case(org_a, coordinator)
     record_consent(case, Purpose.STATISTICS, coordinator, Decision.WITHDRAWN, on=date(2026, 6, 1))
-    ConsentRecord.objects.create(
-        case=case,
-        purpose=Purpose.STATISTICS,
-        decision=Decision.GRANTED,
-        given_by_name="Rosa",
-        given_by_relationship="mother",
-        method="verbal_witnessed",
-        decided_on=date(2020, 1, 1),
-        recorded_by=coordinator,
-    )
+    write_consent_past_the_services(case, Purpose.STATISTICS, coordinator, on=date(2020, 1, 1))
     assert current_decision(case, Purpose.STATISTICS).decision == Decision.WITHDRAWN
     assert not may_use(case, Purpose.STATISTICS)
     rebuild_current_consents([case.pk])
@@ -78,16 +69,8 @@ def test_the_decision_given_last_is_in_force_even_if_typed_first(make_case, org_
 def test_the_one_rule_and_its_set_based_twin_agree_for_any_history(history, make_case, org_a, coordinator):
     case = make_case(org_a, coordinator)
     for decision, day in history:
-        ConsentRecord.objects.create(
-            case=case,
-            purpose=Purpose.PUBLISH,
-            decision=decision,
-            given_by_name="Rosa",
-            given_by_relationship="mother",
-            method="verbal_witnessed",
-            decided_on=date.fromordinal(date(2025, 1, 1).toordinal() + day),
-            recorded_by=coordinator,
-        )
+        on = date.fromordinal(date(2025, 1, 1).toordinal() + day)
+        write_consent_past_the_services(case, Purpose.PUBLISH, coordinator, decision, on=on)
     rebuild_current_consents([case.pk])
     last_day = max(day for _decision, day in history)
     expected = [decision for decision, day in history if day == last_day][-1]

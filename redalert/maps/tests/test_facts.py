@@ -10,14 +10,13 @@ import h3.api.basic_int as h3
 from redalert.cases.models import Case
 from redalert.cases.services import save_changes
 from redalert.consent.choices import Decision, Purpose
-from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import rebuild_current_consents
 from redalert.investigation.choices import NOT_KNOWN, TypeOfExploitation
 from redalert.maps.facts import rebuild_map_facts, sync
 from redalert.maps.filters import EXPLOITATION_BITS, exploitation_bits
 from redalert.maps.models import CaseMapFact, MapState, RouteFact
 from redalert.maps.places import place_info
-from redalert.testing import follow_changes, record_consent
+from redalert.testing import follow_changes, record_consent, write_consent_past_the_services
 
 
 def test_a_new_case_is_counted_in_its_year_and_town(make_case, org_a, coordinator, places):
@@ -145,16 +144,7 @@ def test_consent_to_statistics_reaches_the_map_rows_at_the_next_sync(make_case, 
 def test_consent_recorded_past_the_services_reaches_the_map_rows_at_the_next_sync(make_case, org_a, coordinator):
     case = make_case(org_a, coordinator)
     sync()
-    ConsentRecord.objects.create(
-        case=case,
-        purpose=Purpose.STATISTICS,
-        decision=Decision.GRANTED,
-        given_by_name="Rosa",
-        given_by_relationship="mother",
-        method="verbal_witnessed",
-        decided_on=date(2026, 3, 2),
-        recorded_by=coordinator,
-    )
+    write_consent_past_the_services(case, Purpose.STATISTICS, coordinator)
     rebuild_current_consents([case.pk])  # as a bulk load must
     assert sync().consents == 1
     assert CaseMapFact.objects.get(case=case).statistics
