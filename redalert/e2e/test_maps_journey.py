@@ -29,8 +29,9 @@ def test_a_coordinator_reads_the_maps_on_a_phone(
     page.goto(f"{base}/maps/")
     map_element = page.locator("#map")
     map_element.wait_for(state="visible")
-    loaded = "(m => m.dataset.fitted === '1' && m.dataset.statesubdivisions === 'loaded')(document.all.map)"
-    page.wait_for_function(loaded)
+    # Waits by attribute selectors, not by evaluated JavaScript: the pages' Content-Security-Policy forbids eval.
+    loaded = "#map[data-fitted='1'][data-statesubdivisions='loaded']"
+    page.locator(loaded).wait_for()
     assert page.locator(".leaflet-overlay-pane path").count() >= 10  # every state of Mexico
     assert page.locator(".map-legend li").last.inner_text().strip() == "2"  # Querétaro: the darkest class
     assert page.locator("[data-table=subdivisions] tbody tr").count() == 2
@@ -39,19 +40,19 @@ def test_a_coordinator_reads_the_maps_on_a_phone(
 
     # The hexagons of the towns, from the layer control.
     page.locator(".leaflet-control-layers-overlays label", has_text="Places last seen").locator("input").check()
-    page.wait_for_function("document.getElementById('map').dataset.statehexagons === 'loaded'")
+    page.locator("#map[data-statehexagons='loaded']").wait_for()
     assert map_element.get_attribute("data-featureshexagons") == "2"
 
     # A filter: men only. The table and the layer follow.
     page.locator("#id_sex").select_option("male")
     page.locator("form.map-filters button[type=submit]").click()
     page.wait_for_url("**/maps/?**sex=male**")
-    page.wait_for_function(loaded)
+    page.locator(loaded).wait_for()
     rows = page.locator("[data-table=subdivisions] tbody tr")
     assert rows.count() == 1 and "Tlaxcala" in rows.inner_text()
     assert page.locator("[data-map-total]").get_attribute("data-map-total") == "1"
     page.locator(".leaflet-control-layers-overlays label", has_text="Trafficking routes").locator("input").check()
-    page.wait_for_function("document.getElementById('map').dataset.stateroutes === 'loaded'")
+    page.locator("#map[data-stateroutes='loaded']").wait_for()
     assert map_element.get_attribute("data-featuresroutes") == "0"  # the route was the girl's
     screenshot(page, "maps-phone-filtered")
 
