@@ -39,6 +39,10 @@ REASONS: dict[str, Promise] = {
     "negative_amount": _("An amount cannot be negative."),
     "invalid_currency": _("Not an ISO 4217 currency code (for example MXN, USD, GTQ)."),
     "unknown_place": _("No place of the gazetteer has this name or code."),
+    "place_elsewhere": _(
+        "No place of this name in the countries the organisation works in (%(countries)s); found elsewhere: "
+        "%(examples)s. Add the country to the name, or use the code."
+    ),
     "ambiguous_place": _("Several places have this name (%(examples)s): add the state and country, or use the code."),
     "unknown_country": _("Not an ISO 3166-1 country code or country name: %(value)s."),
     "extra_cell": _("A value under no column header."),

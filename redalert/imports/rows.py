@@ -19,7 +19,7 @@ from django.utils import timezone
 from redalert.accounts.models import Organisation
 from redalert.care.choices import ExpenseCategory, Recipient, ServiceType
 from redalert.cases.choices import CaseStatus, Gender, ReportChannel, Sex
-from redalert.cases.models import age_in_years
+from redalert.cases.models import Case, age_in_years
 from redalert.consent.choices import Decision
 from redalert.imports.columns import BY_NAME, REPEATED, Column, Repeated, column_for
 from redalert.imports.problems import Problem
@@ -238,6 +238,17 @@ class Header:
         )
 
 
+def organisation_countries(organisation: Organisation) -> set[str]:
+    """The countries an organisation works in: its own and those where its cases disappeared."""
+    countries = set(
+        Case.objects.filter(organisation=organisation, last_seen_place__isnull=False)
+        .order_by()
+        .values_list("last_seen_place__country_code", flat=True)
+        .distinct()
+    )
+    return {c for c in countries | {organisation.country} if c}
+
+
 def _date(value: date | datetime | None) -> date | None:
     if isinstance(value, datetime):
         return timezone.localtime(value).date()
@@ -250,7 +261,7 @@ class RowChecker:
     def __init__(self, organisation: Organisation, header: Header, resolver: PlaceResolver | None = None) -> None:
         self.organisation = organisation
         self.header = header
-        self.resolver = resolver or PlaceResolver()
+        self.resolver = resolver or PlaceResolver(organisation_countries(organisation))
         self.parsers = _parsers(self.resolver)
 
     def check(self, line: int, raw_cells: list[Any]) -> ParsedRow:

@@ -23,7 +23,7 @@ from redalert.cases.choices import YesNoUnknown
 from redalert.lib.text import fold
 from redalert.places.models import Place
 from redalert.places.names import catalogue, english_name
-from redalert.places.search import SEPARATOR, label_keys, matching_places, search_key
+from redalert.places.search import SEPARATOR, current_code, label_keys, matching_places, places_named, search_key
 
 LANGUAGES = ("en", "es", "pt")
 LIST_SEPARATORS = re.compile(r"\s*[;|\n]\s*")
@@ -286,12 +286,16 @@ def parse_countries(raw: Any) -> list[str]:
 
 
 class PlaceResolver:
-    """Finds the gazetteer place a cell names: by code (MX, MX-QUE, gn:3991164), else by its full label or name.
+    """Finds the gazetteer place a cell names: by code (MX, MX-QUE, a former code such as GT-AV, gn:3991164), else
+    by its full label, its name, or "name, state, country" with any of the place's names.
 
+    `countries` (ISO alpha-2) are those the organisation works in: a name that does not say its country only
+    matches places there; one found only elsewhere ("Atlantis" → South Africa) is a problem of the row, not a match.
     Remembers what it found, so that the thousand rows naming the same town cost one lookup.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, countries: Iterable[str] = ()) -> None:
+        self.countries = frozenset(c.upper() for c in countries if c)
         self._found: dict[str, Place | CellError] = {}
 
     def resolve(self, value: str) -> Place:
@@ -307,17 +311,22 @@ class PlaceResolver:
     def _lookup(self, value: str) -> Place | CellError:
         value = value.strip()
         if _PLACE_CODE.match(value):
-            code = value.lower() if value.lower().startswith("gn:") else value.upper()
-            by_code = Place.objects.filter(code=code).first()
+            by_code = Place.objects.filter(code=current_code(value)).first()
             if by_code is not None:
-                return by_code
+                return by_code  # a code names its country
         matches = _by_label_or_name(value)
         if matches is None:
-            matches = matching_places(value)
-        if len(matches) == 1:
-            return matches[0]
+            matches = matching_places(value) or places_named(value)
         if not matches:
             return CellError("unknown_place")
+        if self.countries and not _names_country(value):
+            nearby = [p for p in matches if p.country_code in self.countries]
+            if not nearby:
+                examples = "; ".join(f"{p.label} = {p.code}" for p in matches[:3])
+                return CellError("place_elsewhere", examples=examples, countries=", ".join(sorted(self.countries)))
+            matches = nearby
+        if len(matches) == 1:
+            return matches[0]
         examples = "; ".join(f"{p.label} = {p.code}" for p in matches[:3])
         return CellError("ambiguous_place", examples=examples)
 
@@ -328,6 +337,12 @@ class PlaceResolver:
         """Places separated by ; or | (commas belong to labels such as "Querétaro, México")."""
         places = [self.resolve(part) for part in LIST_SEPARATORS.split(text(raw)) if part]
         return list(dict.fromkeys(places))
+
+
+def _names_country(value: str) -> bool:
+    """Whether a place's text is or ends with a country ("Guatemala", "…, Guatemala"): it may then lie outside
+    the countries the organisation works in."""
+    return key(value.rsplit(",", 1)[-1]) in country_keys()
 
 
 _PLACE_CODE = re.compile(r"^(?:[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?|gn:\d+)$", re.IGNORECASE)

@@ -201,3 +201,78 @@ def resolve_place(text: str) -> Place | None:
     """The one place `text` names exactly (see matching_places), or None if it names none or several."""
     matches = matching_places(text)
     return matches[0] if len(matches) == 1 else None
+
+
+# --- Former codes and "place, state, country" ---------------------------------------------------------------------
+
+# ISO 3166-2 codes withdrawn by ISO and still found in older files → the current code. pycountry carries only the
+# current codes (its historic database is of countries, ISO 3166-3), so the table is kept here, by hand, for the
+# countries the organisations work in: Guatemala's departments (ISO 3166-2 newsletter of 2021-11-25 replaced the
+# letter codes by the numbers of the national statistics office) and Mexico City (MX-DIF → MX-CMX, 2016).
+FORMER_SUBDIVISION_CODES: dict[str, str] = {
+    "GT-AV": "GT-16",  # Alta Verapaz
+    "GT-BV": "GT-15",  # Baja Verapaz
+    "GT-CM": "GT-04",  # Chimaltenango
+    "GT-CQ": "GT-20",  # Chiquimula
+    "GT-PR": "GT-02",  # El Progreso
+    "GT-ES": "GT-05",  # Escuintla
+    "GT-GU": "GT-01",  # Guatemala
+    "GT-HU": "GT-13",  # Huehuetenango
+    "GT-IZ": "GT-18",  # Izabal
+    "GT-JA": "GT-21",  # Jalapa
+    "GT-JU": "GT-22",  # Jutiapa
+    "GT-PE": "GT-17",  # Petén
+    "GT-QZ": "GT-09",  # Quetzaltenango
+    "GT-QC": "GT-14",  # Quiché
+    "GT-RE": "GT-11",  # Retalhuleu
+    "GT-SA": "GT-03",  # Sacatepéquez
+    "GT-SM": "GT-12",  # San Marcos
+    "GT-SR": "GT-06",  # Santa Rosa
+    "GT-SO": "GT-07",  # Sololá
+    "GT-SU": "GT-10",  # Suchitepéquez
+    "GT-TO": "GT-08",  # Totonicapán
+    "GT-ZA": "GT-19",  # Zacapa
+    "MX-DIF": "MX-CMX",  # Distrito Federal → Ciudad de México
+}
+
+
+def current_code(code: str) -> str:
+    """The gazetteer code of a place code, a former ISO 3166-2 code replaced by the current one ("GT-AV" → "GT-16")."""
+    code = code.strip()
+    if code.lower().startswith("gn:"):
+        return code.lower()
+    code = code.upper()
+    return FORMER_SUBDIVISION_CODES.get(code, code)
+
+
+def _context_keys(place: Place) -> set[str]:
+    """What a part after a comma may say of a place: its subdivision's and country's names and codes."""
+    keys: set[str] = set()
+    for other in (place.subdivision, place.parent):
+        if other is None:
+            continue
+        keys |= set(name_keys(other)) | label_keys(other) | {search_key(other.code)}
+        if "-" in other.code:
+            keys.add(search_key(other.code.split("-", 1)[1]))
+    keys.add(search_key(place.country_code))
+    return keys
+
+
+def places_named(text: str) -> list[Place]:
+    """The places "name, state, country" (or "name, country") names, where the name is the place's own name or
+    one of its other names and every part after it names its subdivision or country: "Oaxaca de Juárez, Oaxaca,
+    México" finds the city the gazetteer calls Oaxaca. Several places when ambiguous, none when it names nothing."""
+    head, *context = [part for part in text.split(",")]
+    head_key = search_key(head)
+    context_keys = [search_key(part) for part in context if search_key(part)]
+    if not head_key or not context_keys:
+        return []
+    candidates = Place.objects.select_related("subdivision", "parent").filter(_has_name(head_key)).order_by("pk")
+    found = []
+    for place in candidates[:500]:
+        if head_key not in name_keys(place):
+            continue
+        keys = _context_keys(place)
+        if all(part in keys for part in context_keys):
+            found.append(place)
+    return found
