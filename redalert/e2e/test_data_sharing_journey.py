@@ -36,7 +36,7 @@ def test_data_sharing_on_a_phone(
     with page.expect_download() as info:
         page.locator('form[action$="/data/htcds/"] button[type="submit"]').click()
     exported = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
-    assert {r["cas_CaseId"] for r in exported["records"]} == {pseudonym(c.pk) for c in cases}
+    assert {r["ext_cas_CaseId"] for r in exported["records"]} == {pseudonym(c.pk) for c in cases}
     text = json.dumps(exported, ensure_ascii=False)
     for secret in SECRETS:
         assert secret not in text, secret

@@ -1,9 +1,11 @@
 """Case records in the Human Trafficking Case Data Standard (HTCDS 2.0, IOM), as JSON or CSV, for data collaboratives.
 
-Field names follow HTCDS (its table prefixes: org_ organisation, cas_ case, prs_ person, vic_ victim context,
-per_ perpetrator context, hte_ trafficking events, sup_ support plan); values are the HTCDS picklist values the
-project stores. What HTCDS has no field for is exported under ext_ (Red Alert extensions). docs/open-data.md has the
-table, field by field.
+Field names are those of the official HTCDS 2.0 field standard (IOM: "HTCDS Field Standards 2.0" and its data-entry
+workbook; table prefixes org_ organisation, cas_ case, prs_ person, vic_ victim context, per_ perpetrator context,
+hte_ historic trafficking events, spl_ support plan), and values in its picklist fields are that picklist's value
+names, spelt as the standard spells them (even "Unaquainted"). What HTCDS has no field or value for is ours and is
+exported under the ext_ prefix (Red Alert extensions). docs/open-data.md has the table, field by field;
+tests/test_htcds_standard.py checks both against the official files.
 
 Without identifiers (the default) a record has no names, aliases, birth date, free text, reference, exact dates
 (months only) or places finer than the first-level subdivision, and its id is a keyed pseudonym: the same case
@@ -35,7 +37,14 @@ from redalert.cases.choices import CaseStatus, Gender
 from redalert.cases.models import Case
 from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
-from redalert.investigation.choices import EventType, LinkRole, OutcomeResult, RoleInProcess
+from redalert.investigation.choices import (
+    EventType,
+    LinkRole,
+    OutcomeResult,
+    RelationshipToTrafficker,
+    RoleInProcess,
+    TypeOfExploitation,
+)
 from redalert.legal.choices import AccusedOutcome, MeasureStatus
 from redalert.opendata.config import pseudonym_secret
 from redalert.opendata.ctdc import age_band
@@ -67,6 +76,44 @@ CASE_STATUS = {
 SEARCHING = frozenset({CaseStatus.REPORTED, CaseStatus.VERIFICATION, CaseStatus.ACTIVE_SEARCH})
 PERPETRATOR_LINKS = frozenset({LinkRole.SUSPECT, LinkRole.PERPETRATOR})
 
+# per_RoleInProcess: the standard's value names for the roles the case file records (None: not exported, as the role
+# is not known or the person is not a perpetrator).
+ROLE_IN_PROCESS: dict[str, str | None] = {
+    RoleInProcess.UNKNOWN: None,
+    RoleInProcess.NOT_APPLICABLE: None,
+    RoleInProcess.TRAVELLING_PARTNER: "TravellingPartner",
+    RoleInProcess.TRANSPORTER: "Transporter",
+    RoleInProcess.RECRUITER: "RecruiterOrIntermediary",
+    RoleInProcess.BROKER: "BrokerTravelAgent",
+    RoleInProcess.SMUGGLER: "Smuggler",
+    RoleInProcess.ABUSER: "Abuser",
+    RoleInProcess.KIDNAPPER: "Kidnapper",
+    RoleInProcess.EXPLOITER: "Exploiter",
+    RoleInProcess.TRANSFERRED: "TransferredIndividual",
+    RoleInProcess.HARBOURED: "HarbouredIndividual",
+    RoleInProcess.SOLD: "SoldIndividual",
+    RoleInProcess.BOUGHT: "BoughtIndividual",
+    RoleInProcess.RECEIVED: "ReceivedIndividual",
+    RoleInProcess.CONTROLLED: "ControlledIndividual",
+    RoleInProcess.OTHER: "Other",
+}
+# vic_RelationshipToTrafficker: the standard spells the third value "Unaquainted"; the export uses its spelling.
+RELATIONSHIP_TO_TRAFFICKER = {
+    RelationshipToTrafficker.FAMILIAL: "Familial",
+    RelationshipToTrafficker.ACQUAINTED: "Acquainted",
+    RelationshipToTrafficker.UNACQUAINTED: "Unaquainted",
+}
+# vic_TypeOfExploitation: forms the case file records beyond the standard's picklist (seed documents, regional
+# indicators). They are exported as the standard's "Other", and by name in ext_TypeOfExploitationOther.
+EXPLOITATION_BEYOND_HTCDS = frozenset(
+    {
+        TypeOfExploitation.DEBT_BONDAGE,
+        TypeOfExploitation.ABDUCTION,
+        TypeOfExploitation.DOMESTIC_SERVITUDE,
+        TypeOfExploitation.CRIMINAL_ACTIVITIES,
+    }
+)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -77,8 +124,8 @@ class Field:
 
 # The flat record, in order. Lists are JSON arrays and ";"-joined CSV cells.
 FIELDS: tuple[Field, ...] = (
-    Field("cas_CaseId"),
-    Field("cas_Reference", identifiers_only=True),
+    Field("ext_cas_CaseId"),
+    Field("ext_cas_Reference", identifiers_only=True),
     Field("ext_IdentifiersIncluded"),
     Field("org_Name"),
     Field("org_Type"),
@@ -92,7 +139,7 @@ FIELDS: tuple[Field, ...] = (
     Field("cas_IncomingReferralDate"),
     Field("cas_OutgoingReferralDate"),
     Field("prs_FirstName", identifiers_only=True),
-    Field("prs_LastName", identifiers_only=True),
+    Field("prs_SecondName", identifiers_only=True),
     Field("ext_Aliases", identifiers_only=True),
     Field("prs_Birthdate", identifiers_only=True),
     Field("prs_Gender"),
@@ -112,9 +159,10 @@ FIELDS: tuple[Field, ...] = (
     Field("vic_AgeWhenTrafficked"),
     Field("vic_RelationshipToTrafficker"),
     Field("vic_MethodOfRecruitment", many=True),
-    Field("vic_WebsitesAndApps", many=True),
+    Field("ext_WebsitesAndApps", many=True),
     Field("vic_MethodsOfControl", many=True),
     Field("vic_TypeOfExploitation", many=True),
+    Field("ext_TypeOfExploitationOther", many=True),
     Field("vic_TypeOfSexExploitation", many=True),
     Field("ext_OrganisedCrime"),
     Field("per_RoleInProcess", many=True),
@@ -129,8 +177,11 @@ FIELDS: tuple[Field, ...] = (
     Field("ext_ProtectionMeasuresGranted"),
     Field("ext_ReparationsOrdered"),
     Field("ext_ServiceTypes", many=True),
-    Field("sup_Types", many=True),
+    Field("spl_Type", many=True),
 )
+# The route: a list of HTCDS historic-trafficking-event records (hte_ fields) under our key; in CSV, flattened into
+# our ext_hte_<Type><Countries|States|Dates|Towns> columns (HTCDS has one row per event, not per case).
+EVENTS = "ext_hte_Events"
 EVENT_FIELDS = ("Countries", "States", "Dates")
 EVENT_FIELDS_IDENTIFIED = ("Towns",)
 
@@ -195,6 +246,25 @@ def _age_when_trafficked(case: Case) -> int | None:
     return person.age_on(min(recruited))
 
 
+def _standard_exploitation(types: list[str] | None) -> list[str] | None:
+    """The recorded types in the standard's picklist; the forms beyond it become its "Other" (once)."""
+    if types is None:
+        return None
+    standard: list[str] = []
+    for value in ("Other" if t in EXPLOITATION_BEYOND_HTCDS else t for t in types):
+        if value not in standard:
+            standard.append(value)
+    return standard
+
+
+def _exploitation_beyond(types: list[str] | None) -> list[str] | None:
+    """The recorded forms beyond the standard's picklist, by our name: [] when every recorded type is in the
+    standard, None when the types are not known."""
+    if types is None:
+        return None
+    return [t for t in types if t in EXPLOITATION_BEYOND_HTCDS]
+
+
 def _events(case: Case, identified: bool) -> list[dict[str, Any]]:
     events = []
     for event in case.route.all():
@@ -217,14 +287,13 @@ def htcds_record(case: Case, *, identified: bool) -> dict[str, Any]:
     result, located_on, how = _outcome(case)
     incoming, outgoing = _referral_dates(case)
     perpetrators = [p for p in case.linked_people.all() if p.link in PERPETRATOR_LINKS]
-    roles = sorted(
-        {p.role_in_process for p in perpetrators} - {RoleInProcess.UNKNOWN.value, RoleInProcess.NOT_APPLICABLE.value}
-    )
+    roles = sorted({role for p in perpetrators if (role := ROLE_IN_PROCESS.get(p.role_in_process)) is not None})
+    exploitation = known_list(facts.exploitation_types) if facts else None
     proceedings = list(case.proceedings.all())
     age = person.age_when_last_seen
     shown_date = _iso if identified else _month
     record: dict[str, Any] = {
-        "cas_CaseId": pseudonym(case.pk),
+        "ext_cas_CaseId": pseudonym(case.pk),
         "ext_IdentifiersIncluded": identified,
         "org_Name": case.organisation.name,
         "org_Type": case.organisation.kind,
@@ -249,11 +318,14 @@ def htcds_record(case: Case, *, identified: bool) -> dict[str, Any]:
         "ext_LastSeenState": subdivision_of(case.last_seen_place),
         "vic_TraffickingStatus": known_choice(facts.trafficking_status) if facts else None,
         "vic_AgeWhenTrafficked": _age_when_trafficked(case),
-        "vic_RelationshipToTrafficker": known_choice(facts.relationship_to_trafficker) if facts else None,
+        "vic_RelationshipToTrafficker": RELATIONSHIP_TO_TRAFFICKER.get(facts.relationship_to_trafficker)
+        if facts
+        else None,
         "vic_MethodOfRecruitment": known_list(facts.methods_of_recruitment) if facts else None,
-        "vic_WebsitesAndApps": known_list(facts.websites_apps) if facts else None,
+        "ext_WebsitesAndApps": known_list(facts.websites_apps) if facts else None,
         "vic_MethodsOfControl": known_list(facts.methods_of_control) if facts else None,
-        "vic_TypeOfExploitation": known_list(facts.exploitation_types) if facts else None,
+        "vic_TypeOfExploitation": _standard_exploitation(exploitation),
+        "ext_TypeOfExploitationOther": _exploitation_beyond(exploitation),
         "vic_TypeOfSexExploitation": known_list(facts.sex_exploitation_types) if facts else None,
         "ext_OrganisedCrime": {"yes": True, "no": False}.get(facts.organised_crime) if facts else None,
         "per_RoleInProcess": roles or None,
@@ -271,15 +343,15 @@ def htcds_record(case: Case, *, identified: bool) -> dict[str, Any]:
         ),
         "ext_ReparationsOrdered": sum(len(p.reparations.all()) for p in proceedings),
         "ext_ServiceTypes": sorted({s.service_type for s in case.services.all()}) or None,
-        "sup_Types": sorted({o.area for o in case.support_objectives.all()}) or None,
-        "hte_Events": _events(case, identified),
+        "spl_Type": sorted({o.area for o in case.support_objectives.all()}) or None,
+        EVENTS: _events(case, identified),
     }
     if identified:
         record.update(
             {
-                "cas_Reference": case.reference,
+                "ext_cas_Reference": case.reference,
                 "prs_FirstName": person.given_names or None,
-                "prs_LastName": " ".join(p for p in (person.first_surname, person.second_surname) if p) or None,
+                "prs_SecondName": " ".join(p for p in (person.first_surname, person.second_surname) if p) or None,
                 "ext_Aliases": person.aliases or None,
                 "prs_Birthdate": _iso(person.birth_date),
                 "ext_ReportedOn": _iso(timezone.localtime(case.reported_at).date()),
@@ -331,7 +403,7 @@ def csv_columns(with_identifiers: bool) -> list[str]:
     columns = [f.name for f in fields_for(with_identifiers)]
     event_fields = EVENT_FIELDS + (EVENT_FIELDS_IDENTIFIED if with_identifiers else ())
     for event_type in EventType.values:
-        columns.extend(f"hte_{event_type}{what}" for what in event_fields)
+        columns.extend(f"ext_hte_{event_type}{what}" for what in event_fields)
     return columns
 
 
@@ -350,7 +422,7 @@ def csv_row(record: dict[str, Any], with_identifiers: bool) -> list[str]:
     keys = {"Countries": "hte_Country", "States": "hte_State", "Dates": "hte_Date", "Towns": "hte_City"}
     event_fields = EVENT_FIELDS + (EVENT_FIELDS_IDENTIFIED if with_identifiers else ())
     for event_type in EventType.values:
-        events = [e for e in record["hte_Events"] if e["hte_Type"] == event_type]
+        events = [e for e in record[EVENTS] if e["hte_Type"] == event_type]
         for what in event_fields:
             # One entry per event, in route order; an unknown entry stays empty so that the lists stay aligned.
             row.append(";".join(_cell(e.get(keys[what])) for e in events))
@@ -371,7 +443,7 @@ def stream_csv(plan: ExportPlan) -> Iterator[str]:
 
 def json_record(record: dict[str, Any], with_identifiers: bool) -> dict[str, Any]:
     ordered = {f.name: record.get(f.name) for f in fields_for(with_identifiers)}
-    ordered["hte_Events"] = record["hte_Events"]
+    ordered[EVENTS] = record[EVENTS]
     return ordered
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from redalert.audit.models import AuditAction, AuditEntry
 from redalert.consent.choices import Decision, Purpose
+from redalert.investigation.models import LinkedPerson
 from redalert.opendata.htcds import csv_columns, pseudonym
 from redalert.opendata.tests.helpers import EN, SECRETS, add_facts, statistics_consent
 from redalert.testing import record_consent
@@ -62,7 +63,7 @@ def test_no_identifier_or_free_text_leaves_by_default(
 
 def test_the_json_record_carries_the_htcds_values(shared: Any, coordinator: Any, client_for: Any) -> None:
     (record,) = records(download(client_for(coordinator)))
-    assert record["cas_CaseId"] == pseudonym(shared.pk)
+    assert record["ext_cas_CaseId"] == pseudonym(shared.pk)
     assert record["ext_IdentifiersIncluded"] is False
     assert "prs_FirstName" not in record and "prs_Birthdate" not in record
     assert record["prs_Gender"] == "Feminine"
@@ -75,7 +76,7 @@ def test_the_json_record_carries_the_htcds_values(shared: Any, coordinator: Any,
     assert record["per_RoleInProcess"] == ["RecruiterOrIntermediary"]
     assert record["ext_OrganisedCrime"] is True
     assert record["cas_Status"] == "Active"
-    assert record["hte_Events"] == [
+    assert record["ext_hte_Events"] == [
         {"hte_Type": "Recruitment", "hte_Country": "MX", "hte_State": "MX-QUE", "hte_Date": "2026-02"},
         {"hte_Type": "Exploitation", "hte_Country": "MX", "hte_State": "MX-TLA", "hte_Date": None},
     ]
@@ -87,7 +88,7 @@ def test_the_csv_has_one_row_per_case_in_the_declared_columns(shared: Any, coord
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["vic_MethodsOfControl"] == "PhysicalThreats;PsychologicalAbuse"
-    assert row["hte_RecruitmentStates"] == "MX-QUE" and row["hte_ExploitationDates"] == ""
+    assert row["ext_hte_RecruitmentStates"] == "MX-QUE" and row["ext_hte_ExploitationDates"] == ""
 
 
 def test_unknown_stays_unknown(case: Any, coordinator: Any, client_for: Any) -> None:
@@ -99,6 +100,8 @@ def test_unknown_stays_unknown(case: Any, coordinator: Any, client_for: Any) -> 
         "vic_RelationshipToTrafficker",
         "vic_MethodsOfControl",
         "vic_TypeOfExploitation",
+        "ext_TypeOfExploitationOther",
+        "ext_WebsitesAndApps",
         "vic_MethodOfRecruitment",
         "ext_OrganisedCrime",
         "prs_Deceased",
@@ -121,9 +124,9 @@ def test_identifiers_for_a_coordinator_with_consent_to_referral_and_audited(
     (record,) = records(download(client_for(coordinator), identifiers=True))
     assert record["ext_IdentifiersIncluded"] is True
     assert record["prs_FirstName"] == "María Fernanda"
-    assert record["prs_LastName"] == "López Hernández"
+    assert record["prs_SecondName"] == "López Hernández"
     assert record["prs_Birthdate"] == "2008-05-14"
-    assert record["cas_Reference"] == shared.reference
+    assert record["ext_cas_Reference"] == shared.reference
     assert record["ext_LastSeenOn"] == "2026-03-01" and record["ext_LastSeenTown"] == "Santiago de Querétaro"
     assert "Calle Hidalgo" not in json.dumps(record) and "Juan el Güero" not in json.dumps(record)
     entry = AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=coordinator).latest("id")
@@ -187,7 +190,7 @@ def test_a_case_without_consent_to_statistics_is_left_out(
     refused = make_case(org_a, coordinator, given_names="Lucía")
     record_consent(refused, Purpose.STATISTICS, coordinator, Decision.REFUSED)
     silent = make_case(org_a, coordinator, given_names="Paula")
-    ids = [r["cas_CaseId"] for r in records(download(client_for(coordinator)))]
+    ids = [r["ext_cas_CaseId"] for r in records(download(client_for(coordinator)))]
     assert ids == [pseudonym(shared.pk)]
     assert pseudonym(refused.pk) not in ids and pseudonym(silent.pk) not in ids
 
@@ -200,8 +203,8 @@ def test_a_withdrawal_takes_the_case_out_of_the_next_export(shared: Any, coordin
 
 
 def test_pseudonyms_are_stable_and_not_the_id(shared: Any, coordinator: Any, client_for: Any) -> None:
-    first = records(download(client_for(coordinator)))[0]["cas_CaseId"]
-    second = records(download(client_for(coordinator)))[0]["cas_CaseId"]
+    first = records(download(client_for(coordinator)))[0]["ext_cas_CaseId"]
+    second = records(download(client_for(coordinator)))[0]["ext_cas_CaseId"]
     assert first == second == pseudonym(shared.pk)
     assert len(first) == 32 and str(shared.pk) != first and pseudonym(shared.pk + 1) != first
 
@@ -217,3 +220,27 @@ def test_the_page_says_how_many_cases_may_be_shared(shared: Any, coordinator: An
     page = client_for(coordinator).get(reverse("opendata:index"), **EN).content.decode()
     assert "1 of them has a current consent to use in statistics" in page
     assert 'name="identifiers"' in page
+
+
+def test_values_are_written_as_the_htcds_picklists_spell_them(
+    case: Any, coordinator: Any, places: dict[str, Any], client_for: Any
+) -> None:
+    """Our role codes become the standard's (Bought → BoughtIndividual); "Unacquainted" is written "Unaquainted" as in
+    the standard; exploitation forms beyond its picklist are its "Other", named in ext_TypeOfExploitationOther."""
+    add_facts(
+        case,
+        coordinator,
+        places,
+        relationship_to_trafficker="Unacquainted",
+        exploitation_types=["SexualExploitation", "DebtBondage", "DomesticServitude"],
+    )
+    statistics_consent(case, coordinator)
+    LinkedPerson.objects.create(case=case, link="suspect", name="x", role_in_process="Bought", created_by=coordinator)
+    LinkedPerson.objects.create(case=case, link="suspect", name="y", role_in_process="unknown", created_by=coordinator)
+    (record,) = records(download(client_for(coordinator)))
+    assert record["per_RoleInProcess"] == ["BoughtIndividual", "RecruiterOrIntermediary"]
+    assert record["vic_RelationshipToTrafficker"] == "Unaquainted"
+    assert record["vic_TypeOfExploitation"] == ["SexualExploitation", "Other"]
+    assert record["ext_TypeOfExploitationOther"] == ["DebtBondage", "DomesticServitude"]
+    assert record["ext_WebsitesAndApps"] == ["Facebook"]
+    assert "vic_WebsitesAndApps" not in record and "sup_Types" not in record and "cas_CaseId" not in record
