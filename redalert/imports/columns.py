@@ -124,7 +124,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("transit_places", help=_("Places of transit, separated by semicolons.")),
     Column("exploitation_places", help=_("Places of exploitation, separated by semicolons.")),
     Column("legal_representation", help=_("Legal representation given: yes, no or unknown.")),
+    Column(
+        "legal_representation_from",
+        LEGAL,
+        help=_("Date the organisation began to represent the victim or family in the proceeding."),
+    ),
+    Column(
+        "legal_representation_until",
+        LEGAL,
+        help=_("Date the representation ended (with a sentence or when the proceeding was declined)."),
+    ),
+    Column("legal_representation_end", LEGAL, help=_("How the representation ended: sentenced or declined.")),
     Column("complaint_filed_on", LEGAL, help=_("Date the complaint was filed.")),
+    Column(
+        "investigation_file",
+        LEGAL,
+        aliases=("file_number", "carpeta_de_investigacion"),
+        help=_("Number of the investigation file (carpeta de investigación)."),
+    ),
+    Column("sentence_on", LEGAL, help=_("Date of the sentence (whatever its result).")),
     Column("conviction_on", LEGAL, help=_("Date of a conviction.")),
     Column("consent_statistics", help=_("Consent to use the case in statistics: granted, refused or unknown.")),
 )

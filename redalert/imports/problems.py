@@ -65,9 +65,19 @@ REASONS: dict[str, Promise] = {
     "not_for_status": _("Only for a case whose status is %(statuses)s."),
     "located_date_needed": _("A case that was located needs the date she was located."),
     "closed_date_needed": _("A closed case needs the date it was closed."),
+    "closed_date_needed_located": _(
+        "A closed case needs the date it was closed. If that date is not known, give the status located_alive or "
+        "located_deceased with located_on: the search ended on that day, and no closing date is invented."
+    ),
     "outcome_needed": _("Say whether she was located alive or deceased."),
     "conflicts_with": _("Does not agree with %(other)s (%(value)s)."),
     "age_mismatch": _("Does not agree with the date of birth: she was %(age)s on the date last seen."),
+    "legal_end_needed": _("Say how the representation ended: sentenced or declined (legal_representation_end)."),
+    "legal_end_date_needed": _("Give the date the representation ended (or the date of the sentence)."),
+    "representation_refused": _(
+        "The row says legal representation was refused (legal_representation is “no”) and gives dates of a "
+        "representation."
+    ),
     "service_type_needed": _("Give the type of service for this date or cost."),
     "service_date_needed": _("Give the date the service was given."),
     "immigration_not_importable": _(

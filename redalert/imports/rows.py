@@ -39,6 +39,7 @@ from redalert.imports.values import (
     text,
 )
 from redalert.investigation.choices import NOT_KNOWN, HowLocated, OutcomeResult, TraffickingStatus, TypeOfExploitation
+from redalert.legal.choices import ProceedingStatus
 from redalert.places.models import Place
 
 S = CaseStatus
@@ -76,6 +77,12 @@ CONSENT = ChoiceMap(
     exclude=[Decision.WITHDRAWN],
     extra={"yes": Decision.GRANTED, "si": Decision.GRANTED, "no": Decision.REFUSED, UNKNOWN: UNKNOWN}
     | {"not known": UNKNOWN, "no se sabe": UNKNOWN, "otorgada": Decision.GRANTED, "negada": Decision.REFUSED},
+)
+# How a legal representation ended: the proceeding's statuses that end it (redalert.statistics.periods).
+PROCEEDING_END = ChoiceMap(
+    ProceedingStatus,
+    exclude=[ProceedingStatus.INVESTIGATION, ProceedingStatus.CHARGED, ProceedingStatus.TRIAL, ProceedingStatus.APPEAL],
+    extra={"sentence": ProceedingStatus.SENTENCED, "sentencia": ProceedingStatus.SENTENCED},
 )
 SERVICE_TYPE = ChoiceMap(ServiceType)
 RECIPIENT = ChoiceMap(Recipient, extra={"victim": Recipient.VICTIM, "family": Recipient.FAMILY})
@@ -119,7 +126,12 @@ def _parsers(resolver: PlaceResolver) -> dict[str, Parser]:
         "transit_places": resolver.parse_list,
         "exploitation_places": resolver.parse_list,
         "legal_representation": YES_NO_UNKNOWN.parse,
+        "legal_representation_from": parse_date,
+        "legal_representation_until": parse_date,
+        "legal_representation_end": PROCEEDING_END.parse,
         "complaint_filed_on": parse_date,
+        "investigation_file": bounded_text(100),
+        "sentence_on": parse_date,
         "conviction_on": parse_date,
         "consent_statistics": CONSENT.parse,
         "service.type": SERVICE_TYPE.parse,
@@ -409,7 +421,9 @@ class RowChecker:
             if status == S.CLOSED:
                 closed_on = agree("closed_on", closed_on)
                 if closed_on is None and not self._failed(row, "closed_on", "status_on"):
-                    row.problem("closed_on", "closed_date_needed")
+                    # Never a made-up closing date: a located case whose closing date is not known is imported as
+                    # located (its search ended on located_on) and closed in the system when the date is known.
+                    row.problem("closed_on", "closed_date_needed_located" if was_located else "closed_date_needed")
                 column = "closed_on" if v.get("closed_on") else "status_on"
                 if was_located:
                     not_before(column, closed_on, "located_on", located_on)
@@ -489,6 +503,44 @@ class RowChecker:
         return expenses
 
     def _check_legal(self, row: ParsedRow) -> None:
-        complaint, conviction = row.values.get("complaint_filed_on"), row.values.get("conviction_on")
+        """The proceeding a row describes must hold together: it starts before it ends, a sentence is its end, a
+        conviction is on the day of the sentence, a representation the family refused was not given."""
+        v = row.values
+        complaint, conviction = v.get("complaint_filed_on"), v.get("conviction_on")
+        sentence, until, end = (
+            v.get("sentence_on"),
+            v.get("legal_representation_until"),
+            v.get("legal_representation_end"),
+        )
+        started = v.get("legal_representation_from")
         if complaint and conviction and conviction < complaint:
             row.problem("conviction_on", "before_date", other="complaint_filed_on", date=complaint.isoformat())
+        if sentence and complaint and sentence < complaint:
+            row.problem("sentence_on", "before_date", other="complaint_filed_on", date=complaint.isoformat())
+        if sentence and conviction and sentence != conviction:
+            row.problem("conviction_on", "conflicts_with", other="sentence_on", value=sentence.isoformat())
+        sentenced_on = sentence or conviction
+        if end == ProceedingStatus.DECLINED and sentenced_on:
+            row.problem(
+                "legal_representation_end", "conflicts_with", other="sentence_on", value=sentenced_on.isoformat()
+            )
+        if until and sentenced_on and end != ProceedingStatus.DECLINED and until != sentenced_on:
+            other = "sentence_on" if sentence else "conviction_on"
+            row.problem("legal_representation_until", "conflicts_with", other=other, value=sentenced_on.isoformat())
+        if until and not end and not sentenced_on and not self._failed(row, "legal_representation_end"):
+            row.problem("legal_representation_end", "legal_end_needed")
+        if end == ProceedingStatus.DECLINED and not until and not self._failed(row, "legal_representation_until"):
+            row.problem("legal_representation_until", "legal_end_date_needed")
+        if end == ProceedingStatus.SENTENCED and not (until or sentenced_on):
+            row.problem("legal_representation_until", "legal_end_date_needed")
+        if started and until and until < started:
+            row.problem(
+                "legal_representation_until", "before_date", other="legal_representation_from", date=started.isoformat()
+            )
+        if until and complaint and until < complaint:
+            row.problem(
+                "legal_representation_until", "before_date", other="complaint_filed_on", date=complaint.isoformat()
+            )
+        if (started or until) and v.get("legal_representation") == "no":
+            column = "legal_representation_from" if started else "legal_representation_until"
+            row.problem(column, "representation_refused")

@@ -42,7 +42,7 @@ from redalert.imports.problems import Problem, RowRejected
 from redalert.imports.rows import History, ParsedRow
 from redalert.investigation.choices import EventType, OutcomeResult, TraffickingStatus
 from redalert.investigation.models import Outcome, TraffickingEvent, TraffickingFacts
-from redalert.legal.choices import AccusedOutcome, Authority, ProceedingStatus
+from redalert.legal.choices import AccusedOutcome, Authority, DeclineReason, ProceedingStatus
 from redalert.legal.models import Accused, Proceeding, StatusChange
 from redalert.places.models import Place
 
@@ -334,32 +334,42 @@ class _Writer:
                 value = self.row.cells.get("complaint_filed_on", "")
                 raise RowRejected([Problem(self.row.line, "complaint_filed_on", value, _WORKED)])
         self.drop_owned(LEGAL, Proceeding)  # its status changes and accused go with it
-        complaint: date | None = self.row.values.get("complaint_filed_on")
-        conviction: date | None = self.row.values.get("conviction_on")
-        latest = conviction or complaint
-        if latest is None:
+        v = self.row.values
+        complaint: date | None = v.get("complaint_filed_on")
+        conviction: date | None = v.get("conviction_on")
+        started: date | None = v.get("legal_representation_from")
+        until: date | None = v.get("legal_representation_until")
+        sentenced_on: date | None = v.get("sentence_on") or conviction
+        end: str = v.get("legal_representation_end") or (ProceedingStatus.SENTENCED if sentenced_on else "")
+        ended_on = (sentenced_on or until) if end == ProceedingStatus.SENTENCED else until
+        opened_on = min((d for d in (started, complaint) if d is not None), default=None)
+        if opened_on is None and ended_on is None and not v.get("investigation_file"):
             return
         actor = self.ctx.actor
         proceeding = Proceeding(
             case=self.case,
             complaint_filed_on=complaint,
             authority=Authority.UNKNOWN,
-            status=ProceedingStatus.SENTENCED if conviction else ProceedingStatus.INVESTIGATION,
-            status_changed_on=latest,
+            investigation_file=v.get("investigation_file") or "",
+            status=end if ended_on else ProceedingStatus.INVESTIGATION,
+            status_changed_on=ended_on or opened_on or timezone.localdate(),
+            decline_reason=DeclineReason.UNKNOWN if end == ProceedingStatus.DECLINED else "",
             created_by=actor,
         )
         self.add(LEGAL, proceeding)
+        # The proceeding's status history, as legal.services writes it: opened (the complaint, or the day the
+        # representation began if earlier), then the sentence or the decline that ended the representation.
         changes: list[tuple[str, str, date]] = []
-        if complaint:
-            changes.append(("", ProceedingStatus.INVESTIGATION, complaint))
+        if opened_on is not None:
+            changes.append(("", ProceedingStatus.INVESTIGATION, opened_on))
+        if ended_on is not None:
+            changes.append((ProceedingStatus.INVESTIGATION if opened_on else "", end, ended_on))
         if conviction:
-            changes.append(
-                (ProceedingStatus.INVESTIGATION if complaint else "", ProceedingStatus.SENTENCED, conviction)
-            )
             self.add("", Accused(proceeding=proceeding, outcome=AccusedOutcome.CONVICTED, outcome_on=conviction))
-        for before, after, on in changes:  # the proceeding's status history, as legal.services writes it
+        for before, after, on in changes:
+            reason = DeclineReason.UNKNOWN if after == ProceedingStatus.DECLINED else ""
             change = StatusChange(
-                proceeding=proceeding, from_status=before, to_status=after, changed_on=on, actor=actor
+                proceeding=proceeding, from_status=before, to_status=after, changed_on=on, reason=reason, actor=actor
             )
             self.add("", change)
 
