@@ -71,7 +71,7 @@ class YearData:
     def worked(self) -> WorkedCases:
         worked = cases_worked_in(self.cases, self.year)
         if self._keep_ids:
-            worked.case_ids_sql = self._keep_case_ids(worked.ids)
+            worked.case_ids_sql = self._keep_case_ids(worked.ids | worked.follow_up)
         return worked
 
     def _keep_case_ids(self, ids: frozenset[int]) -> RawSQL:
@@ -90,6 +90,11 @@ class YearData:
     @property
     def worked_total(self) -> int:
         return len(self.worked.ids)
+
+    @property
+    def served_total(self) -> int:
+        """The cases searched for or in follow-up in the year: the denominator of the care and legal figures."""
+        return len(self.worked.served)
 
     @cached_property
     def located_results(self) -> dict[int, str | None]:
@@ -188,7 +193,7 @@ class LegalFacts:
 
 
 def legal_facts(worked: WorkedCases, today: date) -> LegalFacts:
-    ids = worked.ids
+    ids = worked.served
     proceedings = {
         pk: (case_id, lawyer_id, filed, recorded_on)
         for pk, case_id, lawyer_id, filed, recorded_on in worked.of_cases(Proceeding.objects.all())

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from redalert.statistics.figures.alerts import alert_authorities_table, alerts_table
 from redalert.statistics.figures.care import expenses_table, services_table
-from redalert.statistics.figures.cases import located_result_table, outcome_table, worked_table
+from redalert.statistics.figures.cases import follow_up_table, located_result_table, outcome_table, worked_table
 from redalert.statistics.figures.legal import impunity_table, legal_table
 from redalert.statistics.figures.people import (
     age_bins_table,
@@ -37,6 +37,7 @@ TABLES: dict[str, TableBuilder] = {
     "worked": worked_table,
     "outcome": outcome_table,
     "located_result": located_result_table,
+    "follow_up": follow_up_table,
     "sex": sex_table,
     "age_group": age_group_table,
     "age_bins": age_bins_table,
@@ -62,16 +63,26 @@ def definitions(year: int) -> list[str]:
     """The report-wide definitions, as printed on the report."""
     return [
         _(
-            "Cases worked in %(year)s: cases reported on or before 31 December %(year)s that were still open on "
-            "1 January %(year)s or were opened during %(year)s; new cases were reported in %(year)s, cases carried "
-            "over were reported before. A closed case that was reopened counts only for the years it was open."
+            "Cases worked in %(year)s (searched for during %(year)s) = new + carried over from %(previous)s. A case "
+            "is searched for from the day it is reported until she is located, or until the case is closed without "
+            "her being located; a closed case reopened to active search is searched for again from the reopening. "
+            "Carried over: still searched for on 31 December %(previous)s; new: reported in %(year)s or reopened in "
+            "%(year)s."
         )
-        % {"year": year},
+        % {"year": year, "previous": year - 1},
         _(
-            "Located in %(year)s: the date located is in %(year)s. Not located at the end of %(year)s: cases worked "
-            "that were neither located nor closed by 31 December %(year)s, carried into %(next)s."
+            "Located in %(year)s = alive + deceased: the date located is in %(year)s. Not located at the end of "
+            "%(year)s = cases worked − located in %(year)s; those still searched for on 31 December %(year)s are "
+            "carried into %(next)s (the carried over of the report of %(next)s), the rest were closed without being "
+            "located."
         )
         % {"year": year, "next": year + 1},
+        _(
+            "The search ends when she is located. Follow-up (services, legal accompaniment) after she was located is "
+            "counted in its own table, cases in follow-up during %(year)s, and not as a case searched for; the "
+            "sex, age, nationality, place and trafficking tables count the cases worked."
+        )
+        % {"year": year},
         _(
             "Dates are local dates in the time zone of this installation (%(tz)s): a report received at 23:59 on "
             "31 December counts in that year."

@@ -1,13 +1,26 @@
-"""The cases worked in a year, read from the case files, and what became of those located.
+"""The cases searched for in a year, read from the case files and their status history, and what became of those
+located. Every definition of the yearly report's case counts lives here (issue 14: they must add up across years).
 
-- Cases worked in Y: reported on or before 31 Dec Y and open at some time in Y: open on 1 Jan Y (a case closed
-  during Y, even on 1 January, was worked in Y) or opened during Y. A closed case that was reopened is open again
-  from the date of the reopening (status history: TimelineEvent kind "status", {"from", "to", "on"}); it is not
-  counted in the years it spent closed. New = reported in Y; carried over = reported before Y.
-- Located in Y: worked in Y with the date located in Y; alive or deceased from the recorded outcome
-  (investigation), else the status she was located with (status history), else "no data".
-- Not located at the end of Y: worked in Y, not located on or before 31 Dec Y and not closed on 31 Dec Y
-  (the cases carried into Y+1).
+The organisation's arithmetic: worked = new in the year + carried over from previous years; located in the year =
+alive + deceased; not located at the end of the year = worked − located; those still searched for are carried into
+next year. The search ends when she is located; follow-up (services, legal accompaniment) is counted by its own
+figures, never as a case still searched for.
+
+- Searched for: a case is searched for from the day it was reported until the day she is located, or until the case
+  is closed without her being located (the search leaves on its closing date). A closed case reopened to active
+  search is searched for again from the day of the reopening (status history: TimelineEvent kind "status",
+  {"from", "to", "on"}). The day a search ends still belongs to it.
+- Worked in Y (= searched for during Y): searched for on at least one day of Y.
+- Carried over into Y: searched for on 31 December Y-1 and still after it (so: worked in Y). Exactly the cases
+  carried into Y by the report of Y-1.
+- New in Y: worked in Y and not carried over: reported in Y, or reopened to active search in Y after a search that
+  ended before Y ("of which reopened").
+- Located in Y: worked in Y with the date located in Y; alive or deceased from the recorded outcome (investigation),
+  else the status she was located with (status history), else "no data".
+- Not located at the end of Y: worked in Y − located in Y. Of these, the cases still searched for after 31 December
+  are carried into Y+1; the rest were closed without being located during Y (the search ended on the closing date).
+- In follow-up during Y: located on or before 31 December Y and in follow-up at some time in Y: from the day she was
+  located until the case is closed, again from a reopening for follow-up. Shown on its own, not part of worked.
 """
 
 from __future__ import annotations
@@ -29,7 +42,7 @@ from django.utils import timezone
 from redalert.cases.choices import CaseStatus, Sex, YesNoUnknown
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
 from redalert.investigation.models import Outcome
-from redalert.statistics.periods import Period, open_at_end, open_during, open_periods
+from redalert.statistics.periods import Period
 
 LOCATED_STATUSES = (CaseStatus.LOCATED_ALIVE, CaseStatus.LOCATED_DECEASED)
 ID_CHUNK = 2000  # ids per IN (...) list: well under SQLite's limit on query parameters
@@ -53,18 +66,20 @@ class CaseRow:
 
 @dataclass
 class WorkedCases:
-    """The cases worked in a year, and the sets the report splits them into."""
+    """The cases searched for (worked) in a year, the sets the report splits them into, and the cases in follow-up."""
 
     period: Period
-    rows: dict[int, CaseRow]
-    closed_at_end: frozenset[int]
-    candidates: QuerySet[Case]  # a superset of the worked cases, for subqueries of related tables
-    # While a YearData keeps the worked cases' ids in a temporary table: "SELECT id FROM <it>" (see YearData).
+    rows: dict[int, CaseRow]  # the cases worked (searched for during the year)
+    carried_in: frozenset[int]  # searched for on 31 December of the year before (carried over)
+    carried_out: frozenset[int]  # searched for on 31 December of the year and after (carried into next year)
+    follow_up: frozenset[int]  # located by the end of the year and in follow-up at some time in it
+    candidates: QuerySet[Case]  # a superset of the worked and followed-up cases, for subqueries of related tables
+    # While a YearData keeps the candidate cases' ids in a temporary table: "SELECT id FROM <it>" (see YearData).
     case_ids_sql: RawSQL | None = None
 
     def of_cases(self, queryset: QuerySet[Any], path: str = "case") -> QuerySet[Any]:
-        """The rows of a related table whose case (reached through `path`) may be worked in the year: a superset;
-        callers keep the rows whose case id is in `ids`."""
+        """The rows of a related table whose case (reached through `path`) may be worked or followed up in the year:
+        a superset; callers keep the rows whose case id is in `ids` (or `follow_up`)."""
         source = self.case_ids_sql if self.case_ids_sql is not None else self.candidates
         return queryset.filter(**{f"{path}__in": source})
 
@@ -73,12 +88,22 @@ class WorkedCases:
         return frozenset(self.rows)
 
     @cached_property
-    def new(self) -> frozenset[int]:
-        return frozenset(i for i, r in self.rows.items() if r.reported_on >= self.period.first_day)
+    def served(self) -> frozenset[int]:
+        """The cases searched for or in follow-up during the year: what the care and legal figures count."""
+        return self.ids | self.follow_up
 
     @cached_property
     def carried_over(self) -> frozenset[int]:
-        return self.ids - self.new
+        return self.carried_in & self.ids
+
+    @cached_property
+    def new(self) -> frozenset[int]:
+        return self.ids - self.carried_over
+
+    @cached_property
+    def reopened(self) -> frozenset[int]:
+        """New cases reported before the year: reopened to active search during it."""
+        return frozenset(i for i in self.new if self.rows[i].reported_on < self.period.first_day)
 
     @cached_property
     def located(self) -> frozenset[int]:
@@ -86,12 +111,78 @@ class WorkedCases:
 
     @cached_property
     def not_located_at_end(self) -> frozenset[int]:
-        last = self.period.last_day
-        return frozenset(
-            i
-            for i, r in self.rows.items()
-            if (r.located_on is None or r.located_on > last) and i not in self.closed_at_end
-        )
+        return self.ids - self.located
+
+    @cached_property
+    def carried_into_next(self) -> frozenset[int]:
+        return self.carried_out & self.not_located_at_end
+
+    @cached_property
+    def search_closed(self) -> frozenset[int]:
+        """Not located, and the case closed during the year: the search ended without locating her."""
+        return self.not_located_at_end - self.carried_into_next
+
+
+Periods = list[tuple[date, date | None]]
+
+
+def search_periods(
+    reported_on: date, located_on: date | None, closed_on: date | None, changes: list[tuple[date, str, str]] | None
+) -> Periods:
+    """The periods a case was searched for (end day included, None while still searched for).
+
+    Without a status history of reopenings (`changes` None) the case columns answer: from the report until located,
+    else until closed. With it: a search ends when she is located, the case goes to follow-up or is closed; a
+    reopening from "closed" to active search starts a new one. A date located on the case ends the last search even
+    where the history does not record it (imported cases)."""
+    if changes is None:
+        ends = [d for d in (located_on, closed_on) if d is not None]
+        end = min(ends) if ends else None
+        return [(reported_on, max(end, reported_on) if end is not None else None)]
+    periods: Periods = []
+    start: date | None = reported_on
+    for on, from_status, to_status in changes:
+        if start is not None and to_status in (*LOCATED_STATUSES, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED):
+            periods.append((start, max(on, start)))
+            start = None
+        elif start is None and from_status == CaseStatus.CLOSED and to_status == CaseStatus.ACTIVE_SEARCH:
+            start = on
+    if start is not None:
+        end = located_on if located_on is not None and located_on >= start else None
+        periods.append((start, end))
+    return periods
+
+
+def follow_up_periods(
+    located_on: date | None, closed_on: date | None, changes: list[tuple[date, str, str]] | None
+) -> Periods:
+    """The periods a located case was in follow-up: from the day she was located until the case is closed, again
+    from a reopening for follow-up (end day included, None while still open)."""
+    if located_on is None:
+        return []
+    if changes is not None:
+        periods: Periods = []
+        start: date | None = None
+        for on, _from, to_status in changes:
+            if start is None and to_status in (*LOCATED_STATUSES, CaseStatus.FOLLOW_UP):
+                start = max(on, located_on)
+            elif start is not None and to_status == CaseStatus.CLOSED:
+                periods.append((start, max(on, start)))
+                start = None
+        if start is not None:
+            periods.append((start, None))
+        if periods:
+            return periods
+    return [(located_on, max(closed_on, located_on) if closed_on is not None else None)]
+
+
+def during(periods: Periods, period: Period) -> bool:
+    return any(s <= period.last_day and (e is None or e >= period.first_day) for s, e in periods)
+
+
+def after(periods: Periods, day: date) -> bool:
+    """Under way at the end of `day` (and the next day)."""
+    return any(s <= day and (e is None or e > day) for s, e in periods)
 
 
 def status_events(*, to: Iterable[str] | None = None) -> QuerySet[TimelineEvent]:
@@ -147,8 +238,11 @@ def json_lists(texts: Iterable[str | None]) -> list[list[Any]]:
 
 
 def cases_worked_in(cases: QuerySet[Case], year: int) -> WorkedCases:
-    """Cases worked in `year`: reported on or before 31 Dec and open at some time in the year (see module doc)."""
+    """Cases searched for (worked) in `year`, carried over and into next year, and in follow-up (see module doc)."""
     period = Period(year)
+    before = date(year - 1, 12, 31)
+    # The current closing date is the latest closure: a case closed before the year (and not reopened since) was
+    # neither searched for nor followed up in it.
     candidates = cases.filter(reported_at__lt=period.end).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=period.first_day)
     )
@@ -190,26 +284,33 @@ def cases_worked_in(cases: QuerySet[Case], year: int) -> WorkedCases:
             last_seen_place_id=place_id,
         )
         closed_on[pk] = closed
-    # The current closing date answers for every case never reopened. A reopened case is wrong only when a closed
-    # gap covers the whole year, which needs a reopening dated after the year; such a reopening was recorded after
-    # the year too (a transition's date is never in the future), so only those events are read.
-    reopenings = status_events().filter(at__gte=period.end, summary_data__from=CaseStatus.CLOSED)
-    reopened = set(reopenings.order_by().values_list("case_id", flat=True)) & rows.keys()
-    closed_at_end = {pk for pk, day in closed_on.items() if day is not None and day <= period.last_day}
-    if reopened:
-        for pk, changes in status_changes_of(reopened).items():
-            if pk not in rows:
-                continue
-            periods = open_periods(rows[pk].reported_on, changes)
-            if not open_during(periods, period):
-                del rows[pk]
-                closed_at_end.discard(pk)
-            elif open_at_end(periods, period):
-                closed_at_end.discard(pk)
-            else:
-                closed_at_end.add(pk)
-    worked = {pk: row for pk, row in rows.items() if row.reported_on <= period.last_day}
-    return WorkedCases(period, worked, frozenset(closed_at_end & worked.keys()), candidates)
+    # The case columns answer for every case never reopened; the status history is read for those reopened.
+    reopened_ids = set(
+        status_events()
+        .filter(summary_data__from=CaseStatus.CLOSED, case__in=candidates)
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    histories = status_changes_of(reopened_ids & rows.keys()) if reopened_ids else {}
+    worked: dict[int, CaseRow] = {}
+    carried_in: set[int] = set()
+    carried_out: set[int] = set()
+    follow_up: set[int] = set()
+    for pk, row in rows.items():
+        if row.reported_on > period.last_day:
+            continue
+        changes = histories.get(pk) if pk in reopened_ids else None
+        search = search_periods(row.reported_on, row.located_on, closed_on[pk], changes)
+        if during(search, period):
+            worked[pk] = row
+            if after(search, before):
+                carried_in.add(pk)
+            if after(search, period.last_day):
+                carried_out.add(pk)
+        located_by_end = row.located_on is not None and row.located_on <= period.last_day
+        if located_by_end and during(follow_up_periods(row.located_on, closed_on[pk], changes), period):
+            follow_up.add(pk)
+    return WorkedCases(period, worked, frozenset(carried_in), frozenset(carried_out), frozenset(follow_up), candidates)
 
 
 def located_results(worked: WorkedCases) -> dict[int, str | None]:

@@ -15,7 +15,7 @@ from redalert.statistics.tables import Cell, Column, Row, Table, count_cell
 
 def services_table(data: YearData) -> Table:
     period = data.period
-    ids = data.worked.ids
+    ids = data.worked.served
     rows_by_type: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for case_id, service_type, recipient in (
         data.worked.of_cases(Service.objects.filter(given_on__gte=period.first_day, given_on__lte=period.last_day))
@@ -54,9 +54,9 @@ def services_table(data: YearData) -> Table:
         ],
         rows,
         definition=_(
-            "Services dated in %(year)s to the cases worked in %(year)s, to the victim or to her family. People "
-            "served: victims are counted once "
-            "per case; the records do not identify each family member, so families are counted once per case."
+            "Services dated in %(year)s to the cases searched for or in follow-up in %(year)s, to the victim or to her "
+            "family. People served: victims are counted once per case; the records do not identify each family member, "
+            "so families are counted once per case."
         )
         % {"year": data.year},
         chart="services",
@@ -70,7 +70,7 @@ def expenses_table(data: YearData) -> Table:
     amounts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     cases_by: dict[tuple[str, str], set[int]] = defaultdict(set)
     currencies: set[str] = set()
-    ids = data.worked.ids
+    ids = data.worked.served
     for case_id, category, amount, currency in (
         data.worked.of_cases(Expense.objects.filter(spent_on__gte=period.first_day, spent_on__lte=period.last_day))
         .order_by()
@@ -108,9 +108,9 @@ def expenses_table(data: YearData) -> Table:
         [Column("entries", _("Entries"))] + [Column(c, c) for c in ordered_currencies],
         rows,
         definition=_(
-            "Humanitarian expenses dated in %(year)s for the cases worked in %(year)s, by category, in each "
-            "currency as recorded: amounts in "
-            "different currencies are never added together or converted."
+            "Humanitarian expenses dated in %(year)s for the cases searched for or in follow-up in %(year)s, by "
+            "category, in each currency as recorded: amounts in different currencies are never added together or "
+            "converted."
         )
         % {"year": data.year},
         case_section="care",

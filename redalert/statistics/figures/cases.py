@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from redalert.cases.choices import CaseStatus
 from redalert.statistics.figures.layout import cases_column, category_table
 from redalert.statistics.loading import YearData
-from redalert.statistics.tables import Row, Table, count_cell
+from redalert.statistics.tables import Column, Row, Table, count_cell
 
 
 def worked_table(data: YearData) -> Table:
@@ -15,11 +15,21 @@ def worked_table(data: YearData) -> Table:
     total = data.worked_total
     y = data.year
     rows = [
-        Row("worked", _("Cases worked in %(year)s") % {"year": y}, {"cases": count_cell(w.ids, total)}, kind="total"),
-        Row("new", _("New (reported in %(year)s)") % {"year": y}, {"cases": count_cell(w.new, total)}),
+        Row(
+            "worked",
+            _("Cases searched for in %(year)s") % {"year": y},
+            {"cases": count_cell(w.ids, total)},
+            kind="total",
+        ),
+        Row("new", _("New in %(year)s") % {"year": y}, {"cases": count_cell(w.new, total)}),
+        Row(
+            "reopened",
+            _("of which reopened in %(year)s (reported earlier)") % {"year": y},
+            {"cases": count_cell(w.reopened, total)},
+        ),
         Row(
             "carried_over",
-            _("Carried over (reported before %(year)s)") % {"year": y},
+            _("Carried over from %(previous)s") % {"previous": y - 1},
             {"cases": count_cell(w.carried_over, total)},
         ),
     ]
@@ -29,10 +39,14 @@ def worked_table(data: YearData) -> Table:
         cases_column(),
         rows,
         definition=_(
-            "Cases reported on or before 31 December %(year)s that were still open on 1 January %(year)s or were "
-            "opened during %(year)s. Percentages are of the cases worked."
+            "Cases worked in %(year)s = new + carried over: the cases searched for on at least one day of %(year)s. "
+            "A case is searched for from the day it is reported until she is located, or until the case is closed "
+            "without her being located; a closed case reopened to active search is searched for again from the "
+            "reopening. Carried over: still searched for on 31 December %(previous)s (the cases the report of "
+            "%(previous)s carries into %(year)s). New: reported in %(year)s, or reopened in %(year)s. Percentages "
+            "are of the cases worked."
         )
-        % {"year": y},
+        % {"year": y, "previous": y - 1},
     )
 
 
@@ -47,6 +61,16 @@ def outcome_table(data: YearData) -> Table:
             _("Not located at the end of %(year)s") % {"year": y},
             {"cases": count_cell(w.not_located_at_end, total)},
         ),
+        Row(
+            "carried_into_next",
+            _("of which carried into %(next)s (still searched for)") % {"next": y + 1},
+            {"cases": count_cell(w.carried_into_next, total)},
+        ),
+        Row(
+            "search_closed",
+            _("of which closed in %(year)s without being located") % {"year": y},
+            {"cases": count_cell(w.search_closed, total)},
+        ),
     ]
     return Table(
         "outcome",
@@ -55,16 +79,42 @@ def outcome_table(data: YearData) -> Table:
         rows,
         definition=_(
             "Located in %(year)s: cases worked whose date located is in %(year)s. Not located at the end of "
-            "%(year)s: cases worked that were neither located nor closed by 31 December %(year)s; they are carried "
-            "into %(next)s. Percentages are of the cases worked."
+            "%(year)s = cases worked − located in %(year)s; those still searched for on 31 December %(year)s are "
+            "carried into %(next)s, the rest were closed during %(year)s without being located. Percentages are of "
+            "the cases worked."
         )
         % {"year": y, "next": y + 1},
-        footnotes=[
-            _(
-                "The two rows do not add up to the cases worked: the rest were located in an earlier year (and "
-                "followed up) or closed without being located."
-            )
-        ],
+    )
+
+
+def follow_up_table(data: YearData) -> Table:
+    w = data.worked
+    y = data.year
+    rows = [
+        Row(
+            "follow_up",
+            _("Cases in follow-up during %(year)s") % {"year": y},
+            {"cases": count_cell(w.follow_up)},
+            kind="total",
+        ),
+        Row(
+            "located_earlier",
+            _("of which located before %(year)s") % {"year": y},
+            {"cases": count_cell(w.follow_up - w.located)},
+        ),
+    ]
+    return Table(
+        "follow_up",
+        _("Follow-up"),
+        [Column("cases", _("Cases"))],
+        rows,
+        definition=_(
+            "Cases whose person was located on or before 31 December %(year)s and that were in follow-up (services, "
+            "legal accompaniment) at some time in %(year)s: from the day she was located until the case is closed, "
+            "again from a reopening for follow-up. They are not cases searched for and are not part of the cases "
+            "worked."
+        )
+        % {"year": y},
     )
 
 

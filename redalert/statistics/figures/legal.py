@@ -13,7 +13,7 @@ from redalert.statistics.tables import Cell, Column, Row, Table, count_cell
 def legal_table(data: YearData) -> Table:
     period = data.period
     legal = data.legal
-    total = data.worked_total
+    total = data.served_total
     active = [p for p in legal.proceedings if open_during(p.periods, period)]
     filed = [p for p in legal.proceedings if p.complaint_filed_on in period]
     dated_cases = {p.case_id for p in filed}
@@ -51,12 +51,12 @@ def legal_table(data: YearData) -> Table:
         [Column("cases", _("Cases"), percent=True), Column("records", _("Proceedings / complaints / persons"))],
         rows,
         definition=_(
-            "Of the cases worked in %(year)s. Legal representation: a proceeding the organisation accompanies "
-            "(recorded with the family's consent to legal representation) was under way at some time in %(year)s: "
-            "from the complaint until a sentence or a decline, again from an appeal. Complaints: proceedings whose "
-            "complaint is dated in %(year)s. Convictions: accused persons convicted with a date in %(year)s. "
-            "Percentages are of the cases worked; “no data” counts cases whose complaint or conviction date is not "
-            "recorded."
+            "Of the cases searched for or in follow-up in %(year)s. Legal representation: a proceeding the "
+            "organisation accompanies (recorded with the family's consent to legal representation) was under way at "
+            "some time in %(year)s: from the complaint until a sentence or a decline, again from an appeal. "
+            "Complaints: proceedings whose complaint is dated in %(year)s. Convictions: accused persons convicted with "
+            "a date in %(year)s. Percentages are of the cases searched for or in follow-up; “no data” counts cases "
+            "whose complaint or conviction date is not recorded."
         )
         % {"year": data.year},
         footnotes=[
@@ -81,12 +81,12 @@ def impunity_table(data: YearData) -> Table:
         Row(
             "complaints",
             _("Cases with a complaint filed by 31 December %(year)s") % {"year": data.year},
-            {"cases": count_cell(complaint_cases, data.worked_total)},
+            {"cases": count_cell(complaint_cases, data.served_total)},
             kind="total",
         ),
         Row("impunity", _("No conviction (impunity)"), {"cases": count_cell(without, n, len(undated))}),
         Row("convicted", _("At least one conviction"), {"cases": count_cell(with_conviction, n, len(undated))}),
-        no_data_row(_("No data: complaint date not recorded"), undated, data.worked_total),
+        no_data_row(_("No data: complaint date not recorded"), undated, data.served_total),
     ]
     return Table(
         "impunity",
@@ -94,9 +94,10 @@ def impunity_table(data: YearData) -> Table:
         cases_column(),
         rows,
         definition=_(
-            "Of the cases worked in %(year)s with a complaint filed on or before 31 December %(year)s: the share "
-            "with no accused person convicted as of the date this report was produced (%(today)s). The first row "
-            "is a percentage of the cases worked, the next two of the cases with a complaint."
+            "Of the cases searched for or in follow-up in %(year)s with a complaint filed on or before 31 December "
+            "%(year)s: the share with no accused person convicted as of the date this report was produced (%(today)s). "
+            "The first row is a percentage of the cases searched for or in follow-up, the next two of the cases with a "
+            "complaint."
         )
         % {"year": data.year, "today": data.today.isoformat()},
         case_section="legal",

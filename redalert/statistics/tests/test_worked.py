@@ -49,11 +49,15 @@ def test_the_issue_example(build, org_a):
     assert (alive.value, alive.denominator, alive.cases) == (1, 1, {found.pk})
 
     y2015 = worked(org_a, 2015)
-    # The located case is still open (located alive, not closed): it is worked in 2015 too, but not located then.
-    assert y2015.carried_over == {found.pk, missing.pk}
+    # The located case is still open (located alive, not closed): the search ended when she was located, so in 2015
+    # it is in follow-up, not worked (issue 14: carried into 2015 by the report of 2014 = carried over in 2015).
+    assert y2015.ids == {missing.pk}
+    assert y2015.carried_over == {missing.pk} == y2014.carried_into_next
     assert y2015.new == set()
     assert y2015.located == set()
     assert y2015.not_located_at_end == {missing.pk}
+    assert y2015.follow_up == {found.pk}
+    assert y2014.follow_up == {found.pk}  # located during 2014, in follow-up from then
 
     y2013 = worked(org_a, 2013)
     assert y2013.ids == {found.pk} and y2013.new == {found.pk}
@@ -87,9 +91,13 @@ def test_closed_on_31_december_is_not_worked_the_next_year_but_closed_on_1_janua
     build.close(closed_1, date(2014, 1, 1))
 
     assert worked(org_a, 2013).ids == {closed_31.pk, closed_1.pk}
-    assert worked(org_a, 2013).not_located_at_end == {closed_1.pk}  # closed_31 was closed by the end of 2013
-    assert worked(org_a, 2014).ids == {closed_1.pk}
-    assert worked(org_a, 2014).not_located_at_end == set()  # closed during 2014
+    # Neither was located: both are not located at the end of 2013; closed_31's search ended on its closing date.
+    assert worked(org_a, 2013).not_located_at_end == {closed_31.pk, closed_1.pk}
+    assert worked(org_a, 2013).carried_into_next == {closed_1.pk}
+    assert worked(org_a, 2013).search_closed == {closed_31.pk}
+    assert worked(org_a, 2014).ids == {closed_1.pk} == worked(org_a, 2014).carried_over
+    assert worked(org_a, 2014).carried_into_next == set()  # closed during 2014
+    assert worked(org_a, 2014).search_closed == {closed_1.pk}
 
 
 def test_a_case_located_and_closed_in_the_same_year(build, org_a):
@@ -115,12 +123,16 @@ def test_a_reopened_case_counts_only_in_the_years_it_was_open(build, org_a):
 
     assert worked(org_a, 2012).ids == {case.pk}
     y2013 = worked(org_a, 2013)
-    assert y2013.ids == {case.pk} and y2013.not_located_at_end == set()  # closed at the end of 2013
+    assert y2013.ids == {case.pk} and y2013.carried_into_next == set()  # the search ended on 2013-06-01
+    assert y2013.search_closed == {case.pk}
     assert worked(org_a, 2014).ids == set()
     assert worked(org_a, 2015).ids == set()
     y2016 = worked(org_a, 2016)
-    assert y2016.carried_over == {case.pk}
-    assert y2016.not_located_at_end == {case.pk}
+    # Not carried into 2016 by the report of 2015, so not carried over in 2016: new again, as reopened.
+    assert y2016.carried_over == set()
+    assert y2016.new == {case.pk} == y2016.reopened
+    assert y2016.carried_into_next == {case.pk}
+    assert worked(org_a, 2017).carried_over == {case.pk}
 
 
 def test_a_case_closed_and_reopened_within_a_year_stays_worked(build, org_a):
@@ -139,10 +151,15 @@ def test_a_case_closed_reopened_then_closed_again(build, org_a):
     build.close(case, date(2013, 10, 1))
     build.reopen(case, date(2016, 3, 1), to="follow_up")
     build.close(case, date(2016, 11, 30))
-    assert worked(org_a, 2014).ids == set()
-    assert worked(org_a, 2015).ids == set()
-    assert worked(org_a, 2016).ids == {case.pk}
-    assert worked(org_a, 2017).ids == set()
+    # Located in 2013: searched for in 2013 only; in follow-up in 2013 and again (reopened for it) in 2016.
+    assert worked(org_a, 2013).ids == {case.pk} == worked(org_a, 2013).located
+    for year in (2014, 2015, 2016, 2017):
+        assert worked(org_a, year).ids == set()
+    assert worked(org_a, 2013).follow_up == {case.pk}
+    assert worked(org_a, 2014).follow_up == set()
+    assert worked(org_a, 2015).follow_up == set()
+    assert worked(org_a, 2016).follow_up == {case.pk}
+    assert worked(org_a, 2017).follow_up == set()
 
 
 def test_open_periods_from_a_status_history():
@@ -193,3 +210,27 @@ def test_the_temporary_table_of_ids_gives_the_same_figures(build, org_a):
     assert got == expected
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table_name}")  # noqa: S608 (a name the code generated)
+
+
+def test_a_woman_located_years_ago_and_never_closed_is_followed_up_not_searched_for(build, org_a, coordinator):
+    """Issue 14: located alive in 2010, the case never closed, a service given in 2014. In 2014 she is not worked,
+    not carried over and not counted in "female"; she is in follow-up, and her service counts in the services table
+    (of the cases searched for or in follow-up)."""
+    from redalert.care.models import Service
+
+    case = build.case(date(2010, 2, 1), sex="female")
+    build.locate(case, date(2010, 5, 1))
+    Service.objects.create(
+        case=case, service_type="legal_advice", given_on=date(2014, 6, 1), recorded_by=coordinator, recipient="victim"
+    )
+    y2014 = worked(org_a, 2014)
+    assert y2014.ids == set() and y2014.carried_over == set()
+    assert y2014.follow_up == {case.pk}
+    assert worked(org_a, 2010).carried_into_next == set() == worked(org_a, 2011).carried_over
+    female = cell(org_a, 2014, "sex", "female")
+    assert female.value == 0
+    follow_up = cell(org_a, 2014, "follow_up", "follow_up")
+    assert (follow_up.value, follow_up.cases) == (1, {case.pk})
+    assert cell(org_a, 2014, "follow_up", "located_earlier").cases == {case.pk}
+    services = cell(org_a, 2014, "services", "total", "victims")
+    assert (services.value, services.cases) == (1, {case.pk})
