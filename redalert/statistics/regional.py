@@ -30,7 +30,9 @@ builds (redalert.statistics.tables). In one sentence each:
 The "no data" rule (`no_data_rule`): a country's figure is "no data", with a footnote, unless one of its
 coalition-member organisations has recorded that kind of record, among the records that count, on or before
 31 December of the year (the `*_recorded` and `recording` sets of RegionalData say which records show that a
-figure is recorded; docs/regional-indicators.md lists them). When it has, the figure
+figure is recorded; docs/regional-indicators.md lists them). A figure about victims also needs the trafficking
+status recorded: the prosecution figures need a proceeding (or an accused's outcome) AND a case whose trafficking
+status was assessed (`identification_recorded`). When it has, the figure
 is a number, and 0 is a real zero: the country records it and there was none in the year. A country with a
 coalition-member organisation is always listed, so a country without data is never silently missing. The
 coalition total adds up the countries with data, and its footnote names those left out.
@@ -369,13 +371,18 @@ class RegionalData:
     @cached_property
     def prosecution(self) -> dict[str, Counts]:
         result = {key: Counts() for key in ("open", "acquittals", "convictions", "sentenced")}
-        proceeding_countries = {p.country for p in self.proceedings}
+        # Every prosecution figure counts victims' cases only: a country answers it when it records proceedings (or
+        # their outcomes) AND records the trafficking status of its cases (identification_recorded); a proceeding in
+        # a case never assessed does not make "open proceedings" a 0 (issue 14: unknown is "no data", not zero).
+        proceeding_countries = {p.country for p in self.proceedings} & self.identification_recorded
         result["open"].recording = proceeding_countries
         for proceeding in self.proceedings:
             if proceeding.victim and proceeding.open_in_year:
                 result["open"].ids[proceeding.country].add(proceeding.id)
         accused = Accused.objects.filter(proceeding__in=self.started_proceedings)
-        outcomes_recorded = self._countries(accused, "proceeding__case__organisation__country")
+        outcomes_recorded = (
+            self._countries(accused, "proceeding__case__organisation__country") & self.identification_recorded
+        )
         for key in ("acquittals", "convictions", "sentenced"):
             result[key].recording = outcomes_recorded
         rows = accused.filter(

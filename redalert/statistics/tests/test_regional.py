@@ -270,3 +270,26 @@ def test_recording_counts_only_up_to_the_end_of_the_year(region: Any) -> None:
     assert values(report.table("prosecution"), "open")["mx"] == "no data"
     assert values(report.table("prevention"), "direct_activities")["mx"] == "no data"
     assert values(report.table("identification"), "total")["gt"] == 0
+
+
+def test_open_proceedings_are_no_data_where_no_case_has_a_trafficking_status(
+    region: Any, build: Any, coordinator: Any, make_user: Any
+) -> None:
+    """Issue 14: Honduras records a proceeding (with a lawyer, under way in 2025) in a consenting case whose
+    trafficking status was never recorded, and one "not assessed yet". Open proceedings count victims'
+    cases only, so Honduras cannot answer the figure: "no data", never 0. The outcomes of its accused likewise."""
+    org_h = Organisation.objects.get(code="HON")
+    lawyer = make_user(org_h, "lawyer")
+    for status in (None, "unknown"):
+        case = build.case(date(2025, 1, 20), org=org_h)
+        record_consent(case, Purpose.STATISTICS, coordinator, on=date(2025, 1, 21))
+        if status is not None:
+            TraffickingFacts.objects.create(case=case, trafficking_status=status, updated_by=coordinator)
+        record_consent(case, Purpose.LEGAL_REPRESENTATION, coordinator, on=date(2025, 1, 21))
+        proceeding = open_proceeding(case, actor=coordinator, complaint_filed_on=date(2025, 2, 1), lawyer=lawyer)
+        Accused.objects.create(proceeding=proceeding, outcome="convicted", outcome_on=date(2025, 9, 1))
+    prosecution = regional_report(YEAR).table("prosecution")
+    assert values(prosecution, "open") == {"gt": "no data", "hn": "no data", "mx": 1, "coalition": 1}
+    assert values(prosecution, "convictions")["hn"] == "no data"
+    assert values(prosecution, "sentenced")["hn"] == "no data"
+    assert values(prosecution, "convictions")["mx"] == 1
