@@ -28,7 +28,10 @@ class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code from your authenticator app, or a backup code"),
         max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        # Not inputmode=numeric: backup codes contain letters, and a phone's number pad could not type them.
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "autofocus": True}
+        ),
     )
 
     def clean_token(self) -> str:

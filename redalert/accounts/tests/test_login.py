@@ -120,3 +120,17 @@ def test_a_wrong_code_makes_the_device_wait(coordinator, settings):
 def test_sessions_expire_when_idle(settings):
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_the_code_field_lets_a_phone_type_the_letters_of_a_backup_code(coordinator):
+    from redalert.accounts.two_factor import new_backup_codes
+
+    TOTPDevice.objects.create(user=coordinator, name="phone", confirmed=True)
+    codes = new_backup_codes(coordinator)
+    assert any(not code.isdigit() for code in codes), "backup codes contain letters"
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "coordinadora", "password": PASSWORD})
+    page = client.get(reverse("accounts:verify")).content.decode()
+    field = page[page.index('name="token"') - 300 : page.index('name="token"') + 300]
+    assert 'inputmode="numeric"' not in field
+    assert 'autocapitalize="none"' in field
