@@ -72,6 +72,12 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set only by redalert.duplicates.merging: this reference now redirects to the case that remained. A merged
+    # case is left out of the staff list, the statistics, the maps and the public site (she is counted once).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases", editable=False
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="TeamMembership",
@@ -268,6 +274,7 @@ class TimelineKind(models.TextChoices):
     PUBLICATION = "publication", _("Public site")
     TIP = "tip", _("Tip from the public")
     ALERT = "alert", _("Red Alert")
+    MERGE = "merge", _("Merge of duplicate cases")
 
 
 class TimelineEvent(models.Model):
@@ -333,7 +340,21 @@ class TimelineEvent(models.Model):
             return _describe_alert(data)
         if self.kind == TimelineKind.NOTE:
             return _("Note (%(section)s).") % {"section": NoteSection(self.section).label}
+        if self.kind == TimelineKind.MERGE:
+            return _describe_merge(data)
         return str(self.get_kind_display())
+
+
+def _describe_merge(data: dict[str, object]) -> str:
+    """A merge of duplicate cases (redalert.duplicates): `event` is merged_in, merged_into or undone."""
+    from django.utils.translation import gettext as _
+
+    other = data.get("other", "")
+    if data.get("event") == "merged_in":
+        return _("Case %(other)s, the same person, was merged into this case.") % {"other": other}
+    if data.get("event") == "merged_into":
+        return _("This case was merged into %(other)s, the same person.") % {"other": other}
+    return _("The merge with case %(other)s was undone.") % {"other": other}
 
 
 def _describe_alert(data: dict[str, object]) -> str:
