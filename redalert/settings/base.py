@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "redalert.alerts",
     "redalert.tips",
     "redalert.investigation",
+    "redalert.matching",  # possible duplicates at intake, forgiving public search (issue 15)
     "redalert.tasks",
     "redalert.legal",
     "redalert.care",

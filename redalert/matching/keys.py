@@ -1,0 +1,73 @@
+"""Blocking keys: what two records of the same person most likely share, as keyed digests.
+
+Names are personal data: the index stores, for each open case, a keyed hash (HMAC-SHA256 with a key derived from
+SECRET_KEY, truncated to a signed 64-bit integer so that the index stays small) of each blocking key, never the
+names. A lookup computes the same digests from the facts typed at intake and asks the database for the cases that
+share any of them; scoring then decrypts and compares only those cases. A 64-bit collision only adds a candidate
+that scoring rejects. Changing SECRET_KEY needs `manage.py rebuild_matching_index`.
+
+Keys (g: phonetic key of a given name word after nickname expansion; s: phonetic key of a surname word;
+y: a possible birth year; p: the place last seen or found):
+  gs:g|s   gy:g|y   sy:s|y   gp:g|p   sp:s|p
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+from django.conf import settings
+
+from redalert.matching.facts import PersonFacts
+from redalert.matching.names import given_tokens, spanish_key, surname_words
+
+# A query also looks this many years either side of its own birth years: an estimated age is a guess.
+QUERY_YEAR_SLACK = 2
+
+
+@lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(b"redalert.matching.blocking-key:" + secret.encode()).digest()
+
+
+def digest(text: str) -> int:
+    raw = hmac.new(_key(settings.SECRET_KEY), text.encode(), hashlib.sha256).digest()
+    return int.from_bytes(raw[:8], "big", signed=True)
+
+
+def _given_keys(facts: PersonFacts) -> set[str]:
+    tokens: set[str] = set()
+    for name in (facts.given_names, *facts.aliases):
+        tokens |= given_tokens(name)
+    return {spanish_key(t) for t in tokens if spanish_key(t)}
+
+
+def _surname_keys(facts: PersonFacts) -> set[str]:
+    return {spanish_key(w) for w in surname_words(facts.first_surname, facts.second_surname) if spanish_key(w)}
+
+
+def _place(facts: PersonFacts) -> str:
+    return str(facts.place_id) if facts.place_id is not None else facts.place_code
+
+
+def blocking_keys(facts: PersonFacts, *, query: bool = False) -> set[str]:
+    """The plain blocking keys of a person (stored for a case; or looked up, with year slack, for a query)."""
+    given, surnames = _given_keys(facts), _surname_keys(facts)
+    years: set[int] = set()
+    known_years = facts.birth_years()
+    if known_years is not None:
+        slack = QUERY_YEAR_SLACK if query else 0
+        years = set(range(known_years[0] - slack, known_years[1] + slack + 1))
+    place = _place(facts)
+    keys = {f"gs:{g}|{s}" for g in given for s in surnames}
+    keys |= {f"gy:{g}|{y}" for g in given for y in years}
+    keys |= {f"sy:{s}|{y}" for s in surnames for y in years}
+    if place:
+        keys |= {f"gp:{g}|{place}" for g in given}
+        keys |= {f"sp:{s}|{place}" for s in surnames}
+    return keys
+
+
+def digests(facts: PersonFacts, *, query: bool = False) -> set[int]:
+    return {digest(k) for k in blocking_keys(facts, query=query)}
