@@ -23,6 +23,13 @@ _CONNECTORS = {"de", "del", "da", "do", "das", "dos", "des", "du", "di", "of", "
 # Codes GeoNames uses that ISO 3166-1 has not assigned (user-assigned codes).
 EXTRA_COUNTRIES = {"XK": "Kosovo"}
 
+# Names the iso-codes catalogues leave in English although the language has its own ("Algeria" in a Spanish
+# nationality list). Checked against the English name for every code: see places/tests/test_names.py.
+CATALOGUE_GAPS = {
+    "es": {"DZ": "Argelia", "BN": "Brunéi", "PN": "Islas Pitcairn"},
+    "pt": {"BJ": "Benim", "BM": "Bermudas"},
+}
+
 
 @lru_cache(maxsize=32)
 def catalogue(language: str, domain: str = "iso3166-1") -> gettext.NullTranslations:
@@ -62,7 +69,8 @@ def _country_name(code: str, language: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return EXTRA_COUNTRIES.get(code, code)
-    return uninvert(catalogue(language).gettext(english_name(country)))
+    gap = CATALOGUE_GAPS.get(language[:2].lower(), {}).get(code)
+    return gap or uninvert(catalogue(language).gettext(english_name(country)))
 
 
 def country_name(code: str, language: str | None = None) -> str:

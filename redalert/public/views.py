@@ -284,6 +284,18 @@ def located_list(request: HttpRequest) -> HttpResponse:
 # About ------------------------------------------------------------------------------------------------------------
 
 
+_FAVICON = settings.BASE_DIR / "redalert" / "static" / "favicon.ico"
+
+
+@public
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every site whatever the page's <link rel="icon"> says."""
+    response = HttpResponse(_FAVICON.read_bytes(), content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
 @public
 @require_safe
 def about(request: HttpRequest) -> HttpResponse:

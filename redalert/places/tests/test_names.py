@@ -23,6 +23,9 @@ from redalert.places.names import country_name, uninvert
         ("gt", "es", "Guatemala"),
         ("XK", "es", "Kosovo"),
         ("ZZ", "es", "ZZ"),
+        ("DZ", "es", "Argelia"),  # iso-codes leaves it in English
+        ("DZ", "pt", "Argélia"),
+        ("BJ", "pt", "Benim"),
     ],
 )
 def test_country_name(code, language, name):

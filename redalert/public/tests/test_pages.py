@@ -328,8 +328,18 @@ def test_case_page_shows_the_organisation_contact_and_hotline(client, published,
     )
     html = client.get(f"/se-busca/{public_id(published)}/", **EN).content.decode()
     assert "Red de Búsqueda A" in html
-    assert "Write to contacto@example.org" in html
-    assert "800 123 4567" in html
+    assert 'Write to <a href="mailto:contacto@example.org">contacto@example.org</a>' in html
+    assert '<a href="tel:8001234567">800 123 4567</a>' in html
+
+
+def test_phones_in_the_contact_line_are_tap_to_call_links_and_the_rest_stays_escaped(client, published, org_a):
+    PublicText.objects.create(
+        organisation=org_a, language="es", contact_line="Llámanos al +52 55 5555 0100 <b>24 h</b>, día 7"
+    )
+    for path in (f"/se-busca/{public_id(published)}/", "/acerca/"):
+        html = client.get(path).content.decode()
+        assert '<a href="tel:+525555550100">+52 55 5555 0100</a>' in html
+        assert "&lt;b&gt;24 h&lt;/b&gt;, día 7" in html
 
 
 def test_public_pages_work_without_javascript_and_load_no_external_resources(client, published):
@@ -366,3 +376,10 @@ def test_about_shows_public_texts_in_the_current_language_with_spanish_fallback(
     assert "We search." in html and "Buscamos." not in html
     assert "Colectivo en Guatemala." in html and "Zona 1" in html
     assert "800 111" in html
+
+
+def test_favicon_is_served_and_every_page_names_its_icon(client, published):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    assert 'rel="icon"' in client.get(f"/se-busca/{public_id(published)}/").content.decode()
