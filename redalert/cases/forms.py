@@ -306,8 +306,10 @@ class CaseSearchForm(forms.Form):
     """The staff case search (redalert.investigation.search): every field optional, all given must match."""
 
     q = forms.CharField(label=_("Name or reference"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    state: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("State"), required=False, queryset=None)
+    status = forms.ChoiceField(label=_("Case status"), required=False)
+    state: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("State or department"), required=False, queryset=None
+    )
     place = PlaceField(label=_("Place last seen"), required=False)
     seen_from = forms.DateField(label=_("Last seen from"), required=False, widget=DATE)
     seen_to = forms.DateField(label=_("Last seen until"), required=False, widget=DATE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from redalert.audit.models import AuditAction, AuditEntry
@@ -43,3 +44,14 @@ def test_a_name_searched_leaves_no_part_of_it_in_the_audit_log(client_for, make_
     # The same name typed differently gives the same keyed digest: the auditor can tell repeated searches apart.
     assert first["text_digest"] == second["text_digest"] == keyed_digest(SEARCH_DIGEST_PURPOSE, "yaretzi quispe")
     assert second["criteria"] == ["q"] and "status" not in second
+
+
+@pytest.mark.parametrize("language", ["es", "pt", "en"])
+def test_no_two_search_filters_share_a_label(language):
+    from django.utils import translation
+
+    from redalert.cases.forms import CaseSearchForm
+
+    with translation.override(language):
+        labels = [str(field.label) for field in CaseSearchForm().fields.values()]
+    assert len(labels) == len(set(labels)), labels
