@@ -1,0 +1,245 @@
+"""The shapes the API reads and writes (pydantic, through django-ninja). Field names follow the models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from redalert.api.problems import Problem
+
+MAX_ID = 2**62  # ids are 64-bit: anything larger names nothing
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Text = Annotated[str, Field(max_length=5000)]
+Line = Annotated[str, Field(max_length=300)]
+
+ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+
+
+class PlaceOut(Schema):
+    id: int
+    label: str
+
+
+class PersonOut(Schema):
+    given_names: str
+    first_surname: str
+    second_surname: str
+    aliases: str
+    sex: str
+    gender: str
+    birth_date: date | None
+    estimated_age: int | None
+    age_at_disappearance: int | None
+    nationalities: list[str]
+    ethnicity: str
+    indigenous: str
+    indigenous_people: str
+    languages: list[str]
+    height_cm: int | None
+    physical_description: str
+    distinguishing_marks: str
+    clothing: str
+
+
+class CaseSummary(Schema):
+    id: int
+    reference: str
+    status: str
+    reported_at: datetime
+    last_seen_on: date
+    last_seen_place: PlaceOut | None
+    given_names: str
+    first_surname: str
+    second_surname: str
+    age_at_disappearance: int | None
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class CaseOut(Schema):
+    """The general sections of a case. Phones, e-mails, exact coordinates and circumstances are accepted on intake
+    and edits but never returned (least exposure): the case file's pages show them to her team."""
+
+    id: int
+    reference: str
+    status: str
+    status_changed_at: datetime
+    reported_at: datetime
+    report_channel: str
+    reporter_name: str
+    reporter_relationship: str
+    last_seen_on: date
+    last_seen_time: time | None
+    last_seen_place: PlaceOut | None
+    located_on: date | None
+    closed_on: date | None
+    person: PersonOut
+    allowed_transitions: list[str]
+    etag: str = Field(description="The same value as the ETag header: send it as If-Match to change the case.")
+
+
+class PersonIn(Schema):
+    given_names: Annotated[str, Field(max_length=150)]
+    first_surname: Annotated[str, Field(max_length=100)] = ""
+    second_surname: Annotated[str, Field(max_length=100)] = ""
+    aliases: Line = ""
+    sex: str = "unknown"
+    gender: str = "NonSpecifiedUnknown"
+    birth_date: date | None = None
+    estimated_age: Annotated[int, Field(ge=0, le=150)] | None = None
+    nationalities: list[Annotated[str, Field(max_length=2)]] = []
+    ethnicity: Annotated[str, Field(max_length=100)] = ""
+    indigenous: str = "unknown"
+    indigenous_people: Annotated[str, Field(max_length=100)] = ""
+    languages: list[Annotated[str, Field(max_length=60)]] = Field(
+        [], description="ISO 639-3 codes or language names (Spanish or English)."
+    )
+    height_cm: Annotated[int, Field(ge=30, le=250)] | None = None
+    physical_description: Text = ""
+    distinguishing_marks: Text = ""
+    clothing: Text = ""
+
+
+class CaseIn(Schema):
+    """A report, as the intake form takes it. The place is a gazetteer id (GET /places?q=… on the staff site)."""
+
+    reported_at: datetime
+    report_channel: str = Field(description="family, public, authority, hotline or other")
+    reporter_name: Annotated[str, Field(max_length=200)] = ""
+    reporter_relationship: str = "unknown"
+    reporter_phone: Annotated[str, Field(max_length=40)] = ""
+    reporter_email: Annotated[str, Field(max_length=254)] = ""
+    last_seen_on: date
+    last_seen_time: time | None = None
+    last_seen_place: Id
+    last_seen_place_detail: Line = ""
+    last_seen_latitude: Annotated[str, Field(max_length=20)] = ""
+    last_seen_longitude: Annotated[str, Field(max_length=20)] = ""
+    circumstances: Text = ""
+    person: PersonIn
+
+
+class PersonPatch(Schema):
+    given_names: Annotated[str, Field(max_length=150)] | None = None
+    first_surname: Annotated[str, Field(max_length=100)] | None = None
+    second_surname: Annotated[str, Field(max_length=100)] | None = None
+    aliases: Line | None = None
+    sex: str | None = None
+    gender: str | None = None
+    birth_date: date | None = None
+    estimated_age: Annotated[int, Field(ge=0, le=150)] | None = None
+    nationalities: list[Annotated[str, Field(max_length=2)]] | None = None
+    ethnicity: Annotated[str, Field(max_length=100)] | None = None
+    indigenous: str | None = None
+    indigenous_people: Annotated[str, Field(max_length=100)] | None = None
+    languages: list[Annotated[str, Field(max_length=60)]] | None = None
+    height_cm: Annotated[int, Field(ge=30, le=250)] | None = None
+    physical_description: Text | None = None
+    distinguishing_marks: Text | None = None
+    clothing: Text | None = None
+
+
+class CasePatch(Schema):
+    """Only the fields sent change (a field sent as null is cleared where the form allows it)."""
+
+    reported_at: datetime | None = None
+    report_channel: str | None = None
+    reporter_name: Annotated[str, Field(max_length=200)] | None = None
+    reporter_relationship: str | None = None
+    reporter_phone: Annotated[str, Field(max_length=40)] | None = None
+    reporter_email: Annotated[str, Field(max_length=254)] | None = None
+    last_seen_on: date | None = None
+    last_seen_time: time | None = None
+    last_seen_place: Id | None = None
+    last_seen_place_detail: Line | None = None
+    last_seen_latitude: Annotated[str, Field(max_length=20)] | None = None
+    last_seen_longitude: Annotated[str, Field(max_length=20)] | None = None
+    circumstances: Text | None = None
+    person: PersonPatch | None = None
+
+
+class TransitionIn(Schema):
+    to: Annotated[str, Field(max_length=30)]
+    on: date | None = None
+    reason: Line = ""
+
+
+class NoteOut(Schema):
+    id: int
+    section: str
+    body: str
+    created_at: datetime
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    decision: str
+    given_by_name: str
+    given_by_relationship: str
+    method: str
+    witness_name: str
+    decided_on: date
+    notes: str
+    recorded_at: datetime
+
+
+class ConsentIn(Schema):
+    purpose: Annotated[str, Field(max_length=24)]
+    decision: Annotated[str, Field(max_length=10)]
+    given_by_name: Annotated[str, Field(max_length=200)]
+    given_by_relationship: Annotated[str, Field(max_length=20)]
+    method: Annotated[str, Field(max_length=20)]
+    witness_name: Annotated[str, Field(max_length=200)] = ""
+    decided_on: date
+    notes: Annotated[str, Field(max_length=500)] = ""
+
+
+class CurrentConsentOut(Schema):
+    purpose: str
+    decision: str | None = Field(description="The decision in force, null when none was recorded (unknown).")
+    decided_on: date | None
+
+
+class ConsentList(Schema):
+    current: list[CurrentConsentOut]
+    records: list[ConsentOut]
+
+
+class TipOut(Schema):
+    """A tip without the tipster's contact (never given through the API) and without exact coordinates."""
+
+    id: int
+    case_id: int
+    code: str
+    received_at: datetime
+    language: str
+    seen_on: date | None
+    seen_time: time | None
+    place: PlaceOut | None
+    description: str
+    status: str
+    is_spam: bool
+    allowed_moves: list[str]
+
+
+class TipPage(Schema):
+    items: list[TipOut]
+    next_cursor: str | None = None
+
+
+class TriageIn(Schema):
+    to: Annotated[str, Field(max_length=20)]
+
+
+class MeOut(Schema):
+    client: str
+    key_id: str
+    organisation: str
+    scopes: list[str]
+    expires_at: datetime
