@@ -212,12 +212,10 @@ def legal_facts(worked: WorkedCases, today: date) -> LegalFacts:
     facts = LegalFacts()
     for pk, (case_id, lawyer_id, filed, recorded_on) in proceedings.items():
         history = sorted(changes.get(pk, []))
-        if filed is not None:
-            start = filed
-        elif history:
-            start = history[0][0]
-        else:
-            start = date.fromisoformat(recorded_on)
+        # Under way from the complaint or from its first status (the organisation may represent her before a
+        # complaint is filed, e.g. an imported `legal_representation_from`), whichever came first.
+        starts = [d for d in (filed, history[0][0] if history else None) if d is not None]
+        start = min(starts) if starts else date.fromisoformat(recorded_on)
         periods = proceeding_periods(start, [(on, to) for on, _pk, to in history])
         facts.proceedings.append(ProceedingFacts(pk, case_id, lawyer_id is not None, filed, periods))
     for case_id, convicted_on in (
