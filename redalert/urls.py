@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("redalert.cases.urls")),
     path("cases/", include("redalert.consent.urls")),
     path("cases/", include("redalert.investigation.urls")),
+    path("matching/", include("redalert.matching.urls")),  # the intake check, further reports (issue 15)
     path("tasks/", include("redalert.tasks.urls")),
     path("", include("redalert.legal.urls")),
     path("", include("redalert.care.urls")),

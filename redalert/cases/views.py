@@ -41,6 +41,7 @@ from redalert.consent.rules import current_consents
 # The case list runs the investigation app's staff search (it also reads linked people's keyed names): an exception
 # to the layers, listed in pyproject.toml.
 from redalert.investigation.search import CaseQuery, search_cases
+from redalert.lib.intake import case_panels, duplicate_check
 from redalert.lib.navigation import case_tabs_for
 from redalert.places.names import country_name, language_name
 
@@ -102,24 +103,43 @@ def intake(request: HttpRequest) -> HttpResponse:
     contact_form = FamilyContactForm(
         request.POST or None, prefix="contact", phone_region=region, empty_permitted=True, use_required_attribute=False
     )
+    check = duplicate_check()
+    context: dict[str, Any] = {
+        "report_form": report_form,
+        "person_form": person_form,
+        "contact_form": contact_form,
+        "duplicates_template": check.template if check else "",
+        "duplicates_live_url": check.live_url if check else "",
+    }
     if request.method == "POST":
         forms_valid = all([report_form.is_valid(), person_form.is_valid(), contact_form.is_valid()])
         check_dates_against_birth(report_form, person_form)
         if forms_valid and not report_form.errors:
             values = {**report_form.cleaned_data, **person_form.cleaned_data}
+            # Possible duplicates among the organisation's open cases (redalert.lib.intake: the matching app):
+            # a new case only once she has seen them and said why this is someone else.
+            check = duplicate_check()
+            duplicates = check.candidates(request, values) if check else []
+            reason = request.POST.get("duplicate_reason", "").strip()
+            if duplicates and not (request.POST.get("duplicate_decision") == "new" and reason):
+                if request.POST.get("duplicate_decision") == "new":
+                    messages.error(request, _("Say why this is a different person before opening a new case."))
+                else:
+                    messages.warning(request, _("This may be a person the organisation already searches for."))
+                context["duplicates"] = duplicates
+                context["duplicate_reason"] = reason
+                return render(request, "cases/intake.html", context)
             data = services.IntakeData(**{k: v for k, v in values.items() if k in services.IntakeData.__annotations__})
             with transaction.atomic():
                 case = services.open_report(data, organisation=organisation, actor=user, request=request)
                 if contact_form.has_changed():
                     services.add_family_contact(case, contact_form.save(commit=False), actor=user, request=request)
+                if check and duplicates:
+                    check.record_new_case(case, request, reason, duplicates)
             messages.success(request, _("Report recorded as %(ref)s.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
         messages.error(request, _("The report was not saved: please correct the fields marked below."))
-    return render(
-        request,
-        "cases/intake.html",
-        {"report_form": report_form, "person_form": person_form, "contact_form": contact_form},
-    )
+    return render(request, "cases/intake.html", context)
 
 
 def _timeline(user: User, case: Any) -> Any:
@@ -156,6 +176,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_change_status": may(user, Action.CHANGE_STATUS, case),
         "may_manage_consent": may(user, Action.MANAGE_CONSENT, case),
         "may_add_note": may(user, Action.ADD_NOTE, case),
+        "case_panels": case_panels(user, case),  # other apps' panels (redalert.lib.intake): further reports…
     }
     return render(request, "cases/detail.html", context)
 

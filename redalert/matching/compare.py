@@ -183,23 +183,29 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _place(a: PersonFacts, b: PersonFacts) -> tuple[float | None, list[Reason]]:
+    """Compared at the finest level both sides know (place, else state, else country): a vaguer record is not a
+    different one."""
     ka = a.place_id if a.place_id is not None else (a.place_code or None)
     kb = b.place_id if b.place_id is not None else (b.place_code or None)
-    if (ka is None and not a.country_code) or (kb is None and not b.country_code):
-        return None, []
-    if ka is not None and ka == kb:
-        return 1.0, [Reason.SAME_MUNICIPALITY]
-    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
-        if km <= 25:
-            return 0.9, [Reason.NEARBY]
-        if km <= 100:
-            return 0.6, [Reason.NEARBY]
-    if a.subdivision_code and a.subdivision_code == b.subdivision_code:
-        return 0.6, [Reason.SAME_STATE]
-    if a.country_code and a.country_code == b.country_code:
-        return 0.3, []
-    return 0.0, []
+    if ka is not None and kb is not None:
+        if ka == kb:
+            return 1.0, [Reason.SAME_MUNICIPALITY]
+        if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+            km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
+            if km <= 25:
+                return 0.9, [Reason.NEARBY]
+            if km <= 100:
+                return 0.6, [Reason.NEARBY]
+        if a.subdivision_code and a.subdivision_code == b.subdivision_code:
+            return 0.6, [Reason.SAME_STATE]
+        return (0.3 if a.country_code and a.country_code == b.country_code else 0.0), []
+    if a.subdivision_code and b.subdivision_code:
+        if a.subdivision_code == b.subdivision_code:
+            return 1.0, [Reason.SAME_STATE]
+        return (0.3 if a.country_code and a.country_code == b.country_code else 0.0), []
+    if a.country_code and b.country_code:
+        return (1.0 if a.country_code == b.country_code else 0.0), []
+    return None, []
 
 
 def compare(a: PersonFacts, b: PersonFacts) -> Comparison:

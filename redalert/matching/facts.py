@@ -58,6 +58,7 @@ class PersonFacts:
             low = self.age_min if self.age_min is not None else self.age_max
             high = self.age_max if self.age_max is not None else self.age_min
             assert low is not None and high is not None
+            low, high = min(low, high), max(low, high)
             # Someone aged A on a day was born in that day's year - A - 1 or year - A.
             return (self.event_date.year - high - 1, self.event_date.year - low)
         return None

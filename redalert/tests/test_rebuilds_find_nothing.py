@@ -46,6 +46,7 @@ action = st.one_of(
     st.tuples(st.just("facts"), st.integers(0, CASES - 1), st.lists(st.sampled_from(TYPES), max_size=2)),
     st.tuples(st.just("linked"), st.integers(0, CASES - 1), st.sampled_from(NAMES), st.integers(0, 99)),
     st.tuples(st.just("import"), st.integers(0, 2), st.sampled_from(["yes", "no", ""]), st.sampled_from(PLACES)),
+    st.tuples(st.just("aka"), st.integers(0, CASES - 1), st.sampled_from(NAMES), st.none() | st.integers(10, 20)),
     st.tuples(st.just("workers"), st.just(0)),  # the workers catch up between two actions
 )
 
@@ -78,6 +79,12 @@ def _apply(step: tuple[Any, ...], cases: list[Case], coordinator: Any, places: d
         person.given_names = name
         case.last_seen_place = places[place]
         case.last_seen_on = date(2026, 3, 1) - timedelta(days=len(name))
+        save_changes(case, [case, person], actor=coordinator)
+    elif kind == "aka":  # what the matching index reads: aliases, surnames, an estimated age instead of a birth date
+        alias, age = args
+        person = MissingPerson.objects.get(case=case)
+        person.aliases, person.second_surname = alias, alias.split()[0]
+        person.birth_date, person.estimated_age = (None, age) if age is not None else (date(2009, 1, 2), None)
         save_changes(case, [case, person], actor=coordinator)
     elif kind == "consent":
         purpose, decision = args
