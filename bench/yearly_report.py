@@ -1,24 +1,27 @@
-"""The yearly report at scale: compute time of every table for 100,000 cases (issue 7: a few seconds at most).
+"""The yearly report at scale (issue 14: one organisation's year of 1,000,000 cases in at most 2 s on PostgreSQL).
 
-Usage: bench/yearly_report.py [--cases N] [--runs R] [--postgres URL] [--keep-db NAME]
+Usage: bench/yearly_report.py [--cases N] [--runs R] [--postgres URL] [--keep-db NAME] [--demo]
 
-In a scratch PostgreSQL database that it creates and drops (or, with --keep-db, one it builds once, keeps and
-reuses, migrated to the current code on every run): migrate, load the gazetteer, `seed_demo --cases N`, which also
-writes what every table reads (redalert.demo.after_report: trafficking facts and route stops, outcomes, legal
-proceedings with their status history and accused, services, humanitarian expenses in three currencies, Red Alerts with
-recipients, deliveries, acknowledgements and escalations). A kept database seeded before seed_demo wrote them gets
-them added once, by the same function.
+Default (bulk): in a scratch PostgreSQL database that it creates and drops (or, with --keep-db, one it builds once,
+keeps and reuses), migrate, load the gazetteer and write N cases (default 100,000; `make bench`) into one
+organisation with bulk SQL (bench/bulk_cases.py: INSERT … SELECT generate_series, not the services), reported over
+the three years before this one. Then, in one child process, R times each (after a warm-up):
+- the report: `redalert.statistics.report.yearly_report` of that organisation for last year (every table, as the
+  page and the downloads compute it): wall time and this process's CPU time (the rest is the database);
+- the baseline: one plain SQL `GROUP BY` over the same rows (the organisation's cases reported by the end of the
+  year and not closed before it, joined to their missing person, counted by sex);
+and prints the p50 and p95 of both, their ratio, the cases worked, and the peak memory of the report process
+(its maximum resident set size, and the peak of Python allocations during one report, by tracemalloc).
 
-Then, in one process, it times `redalert.statistics.report.yearly_report` (every table, as the page and the
-downloads compute it) R times for each of (wall time, and the CPU time of this process: the rest is the database
-and, on a shared machine, waiting for a core):
-- the largest demo organisation (60 % of the cases);
-- all N cases as one organisation (a scope over every demo organisation, counting every case: the same queries as
-  an organisation holding all N);
-- the coalition (every coalition member, only the cases consenting to statistics),
-for the last complete year and for a year in the middle of the history, and prints the p50 and the slowest run,
-the cases worked, and the time to render the PDF and the XLSX of the largest report. Timings are printed, never
-asserted.
+The 1,000,000-case measurement (about 2 minutes to write the cases; keep the database to re-measure):
+    .venv/bin/python bench/yearly_report.py --cases 1000000 --keep-db bench_report
+
+--demo: the previous measurement, over `seed_demo --cases N` (every table has rows: trafficking facts, route,
+outcomes, legal proceedings, services, expenses, Red Alerts): the largest demo organisation, all N cases as one
+organisation, and the coalition, for the last complete year and a year in the middle of the history, and the time
+to render the PDF, XLSX and CSV of the largest report. Slow to build (seed_demo goes through the services).
+
+Timings are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -34,11 +37,84 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import DEFAULT_PG, PYTHON, ROOT, manage, postgres_database, postgres_reachable
+from common import DEFAULT_PG, PYTHON, ROOT, manage, median_p95, postgres_database, postgres_reachable
+
+
+def measure_bulk(cases: int, runs: int) -> None:
+    """Runs in the child process, with the scratch database's settings: bulk cases, report against a GROUP BY."""
+    import resource
+    import tracemalloc
+
+    import django
+
+    django.setup()
+    from bulk_cases import BULK_CODE, write_cases
+    from django.db import connection
+    from django.utils import timezone, translation
+
+    from redalert.accounts.models import Organisation
+    from redalert.statistics.periods import Period
+    from redalert.statistics.report import yearly_report
+    from redalert.statistics.scope import organisation_scope
+
+    year = timezone.localdate().year - 1
+    organisation = Organisation.objects.filter(code=BULK_CODE).first()
+    if organisation is None:
+        written = write_cases(cases, year - 2)
+        organisation = written["organisation"]
+        print(f"  wrote {cases:,} cases with bulk SQL in {written['seconds']:.0f} s", flush=True)
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")  # as autovacuum would have done on a live database
+    total = organisation.cases.count()
+    period = Period(year)
+    baseline_sql = (
+        "SELECT p.sex, count(*) FROM cases_case c JOIN cases_missingperson p ON p.case_id = c.id "
+        "WHERE c.organisation_id = %s AND c.reported_at < %s AND (c.closed_on IS NULL OR c.closed_on >= %s) "
+        "GROUP BY p.sex"
+    )
+
+    def baseline() -> None:
+        with connection.cursor() as cur:
+            cur.execute(baseline_sql, [organisation.pk, period.end, period.first_day])
+            cur.fetchall()
+
+    scope = organisation_scope(organisation)
+    translation.activate("es")
+    report = yearly_report(scope, year)  # warm-up: connection, translations, imports
+    baseline()
+    timings: dict[str, list[float]] = {"report": [], "baseline": []}
+    cpu: list[float] = []
+    for _n in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        report = yearly_report(scope, year)
+        timings["report"].append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        started = time.perf_counter()
+        baseline()
+        timings["baseline"].append(time.perf_counter() - started)
+    tracemalloc.start()
+    yearly_report(scope, year)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    worked = report.tables[0].rows[0].cells["cases"].value
+    report_p50, report_p95 = median_p95(timings["report"])
+    base_p50, base_p95 = median_p95(timings["baseline"])
+    print(
+        f"  yearly report, one organisation of {total:,} cases, {year} ({worked:,} cases worked), {runs} runs:\n"
+        f"    report   p50 {report_p50 * 1000:.0f} ms, p95 {report_p95 * 1000:.0f} ms "
+        f"(this process's CPU p50 {statistics.median(cpu) * 1000:.0f} ms)\n"
+        f"    baseline p50 {base_p50 * 1000:.0f} ms, p95 {base_p95 * 1000:.0f} ms "
+        "(one SQL GROUP BY over the same rows)\n"
+        f"    ratio report / baseline (p50): {report_p50 / base_p50:.1f}\n"
+        f"    peak memory of the report process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+        f"resident; Python allocations during one report peak at {peak / 2**20:.0f} MB\n"
+        f"    load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
 
 def measure(runs: int) -> None:
-    """Runs in the child process, with the scratch database's settings."""
+    """Runs in the child process, with the scratch database's settings (--demo)."""
     import django
 
     django.setup()
@@ -117,11 +193,15 @@ def main() -> None:
     parser.add_argument(
         "--keep-db", default="", help="build into (or reuse, migrated to the current code) this database and keep it"
     )
+    parser.add_argument("--demo", action="store_true", help="measure over seed_demo's organisations instead")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         sys.path.insert(0, str(ROOT))
-        measure(args.runs)
+        if args.demo:
+            measure(args.runs)
+        else:
+            measure_bulk(args.cases, args.runs)
         return
     if not postgres_reachable(args.postgres):
         print(f"postgresql: not reachable at {args.postgres}, skipped")
@@ -143,11 +223,13 @@ def main() -> None:
         manage(env, "migrate", "--noinput")
         if not exists:
             manage(env, "load_places")
-            seconds = manage(env, "seed_demo", "--cases", str(args.cases)).seconds
-            print(f"postgresql: seed_demo --cases {args.cases} in {seconds:.0f} s", flush=True)
+            if args.demo:
+                seconds = manage(env, "seed_demo", "--cases", str(args.cases)).seconds
+                print(f"postgresql: seed_demo --cases {args.cases} in {seconds:.0f} s", flush=True)
         else:
             print(f"postgresql: reusing the database {name}", flush=True)
         child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--runs", str(args.runs)]
+        child += ["--demo"] if args.demo else ["--cases", str(args.cases)]
         subprocess.run(child, cwd=ROOT, env=env, check=True)
 
 
