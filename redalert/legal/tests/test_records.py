@@ -49,7 +49,7 @@ def test_reparation_ordered_and_paid(proceeding: Any, case: Any, lawyer: Any, cl
     )
     assert str(reparation.paid) == "120000.50" and str(reparation.outstanding) == "379999.50"
     page = client.get(reverse("legal:proceeding", args=[case.pk, proceeding.pk]), **EN).content.decode()
-    assert "379999.50 MXN" in page
+    assert "$379,999.50" in page
 
 
 def test_measure_and_accused_validation(proceeding: Any, case: Any, lawyer: Any, client_for: Any) -> None:

@@ -124,7 +124,7 @@ def test_estimate_over_http_shows_the_source(case: Any, lawyer: Any, client_for:
     ok = client.post(url, {"months": "24", "region": "world", "exploitation": "SexualExploitation", "on": "2026-04-02"})
     assert ok.status_code == 302
     page = client.get(reverse("legal:case", args=[case.pk]), **EN).content.decode()
-    assert "43600.00 USD" in page and ILO in page
+    assert "USD43,600.00" in page and ILO in page
 
 
 def test_rates_are_edited_by_the_coalition_data_steward_only(

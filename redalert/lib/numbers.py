@@ -1,0 +1,37 @@
+"""Money and numbers written the way the organisation's country writes them.
+
+Mexico, Guatemala and Honduras write 1,450.50; Colombia, Argentina and Brazil write 1.450,50. Django's own
+localisation formats by language only ("es" → 1450,50), so amounts go through Babel (CLDR data, kept by the
+Unicode consortium) with the locale of the organisation's country (its most likely language: MX → es_MX,
+BR → pt_BR): a caseworker reading in Portuguese in Mexico still sees the amounts as the receipts write them.
+Without a country, the reader's language decides.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, format_decimal
+
+
+@lru_cache(maxsize=128)
+def number_locale(language: str, country: str) -> str:
+    """The country's locale ("MX" → "es_MX", "BR" → "pt_BR") when CLDR knows it, else the reader's language."""
+    if country:
+        try:
+            return str(Locale.parse(f"und_{country.upper()}"))
+        except (UnknownLocaleError, ValueError):
+            pass
+    return (language or "es").split("-")[0].lower()
+
+
+def format_money(amount: Decimal | float | int, currency: str, *, language: str, country: str) -> str:
+    """format_money(Decimal("1450.50"), "MXN", language="es", country="MX") == "$1,450.50"."""
+    return format_currency(amount, currency.upper(), locale=number_locale(language, country))
+
+
+def format_number(value: Decimal | float | int, *, language: str, country: str) -> str:
+    """format_number(12345.6, language="es", country="CO") == "12.345,6"."""
+    return format_decimal(value, locale=number_locale(language, country))
