@@ -167,10 +167,15 @@ class MissingPerson(models.Model):
         return self.full_name
 
     def save(self, *args: object, **kwargs: object) -> None:
+        self.derive()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def derive(self) -> None:
+        """Set the fields kept from others: the search name, the organisation, the age at disappearance (save()
+        calls it; a bulk insert calls it first)."""
         self.search_name = fold(f"{self.full_name} {self.aliases}")
         self.organisation_id = self.case.organisation_id
         self.age_at_disappearance = self.age_on(self.case.last_seen_on)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def full_name(self) -> str:

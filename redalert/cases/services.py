@@ -80,10 +80,18 @@ PERSON_FIELDS = {f.name for f in MissingPerson._meta.concrete_fields}
 
 def next_reference(organisation: Organisation, year: int) -> str:
     """The next case reference of an organisation for a year: CODE-YYYY-NNNN, numbered without gaps or clashes."""
+    return next_references(organisation, year, 1)[0]
+
+
+def next_references(organisation: Organisation, year: int, count: int) -> list[str]:
+    """The next `count` case references of an organisation for a year, in order (as `count` calls of
+    next_reference would give them, with one lock of the year's counter)."""
     counter, _ = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
-    counter.last_number += 1
+    first = counter.last_number + 1
+    counter.last_number += count
     counter.save(update_fields=["last_number"])
-    return f"{organisation.code.upper()}-{year}-{counter.last_number:04d}"
+    code = organisation.code.upper()
+    return [f"{code}-{year}-{number:04d}" for number in range(first, counter.last_number + 1)]
 
 
 def open_report(

@@ -8,7 +8,7 @@ A value that cannot be read raises CellError with a reason code (redalert.import
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -291,12 +291,27 @@ class PlaceResolver:
 
     `countries` (ISO alpha-2) are those the organisation works in: a name that does not say its country only
     matches places there; one found only elsewhere ("Atlantis" → South Africa) is a problem of the row, not a match.
-    Remembers what it found, so that the thousand rows naming the same town cost one lookup.
+    Remembers what it found, so that the thousand rows naming the same town cost one lookup, and keeps an index
+    of the gazetteer's search names (read once, on the first name looked up) so that finding the places a name
+    may mean is a lookup in memory and one query by primary key, not a scan of the gazetteer per name.
     """
 
     def __init__(self, countries: Iterable[str] = ()) -> None:
         self.countries = frozenset(c.upper() for c in countries if c)
         self._found: dict[str, Place | CellError] = {}
+        self._names: dict[str, list[int]] | None = None
+
+    def named(self, head: str) -> list[Place]:
+        """The places (at most 500, in the order of their ids) one of whose names in `search_name` is `head`:
+        what the query `search_name` = head, or starts, ends or contains it between separators, returns."""
+        if self._names is None:
+            names: dict[str, list[int]] = {}
+            for pk, search_name in Place.objects.values_list("pk", "search_name").iterator(chunk_size=5000):
+                for name in set(search_name.split(SEPARATOR)):
+                    names.setdefault(name, []).append(pk)
+            self._names = names
+        ids = sorted(self._names.get(head, ()))[:500]
+        return list(Place.objects.select_related("subdivision").filter(pk__in=ids).order_by("pk")) if ids else []
 
     def resolve(self, value: str) -> Place:
         cache_key = fold(value)
@@ -314,7 +329,7 @@ class PlaceResolver:
             by_code = Place.objects.filter(code=current_code(value)).first()
             if by_code is not None:
                 return by_code  # a code names its country
-        matches = _by_label_or_name(value)
+        matches = _by_label_or_name(value, self.named)
         if matches is None:
             matches = matching_places(value) or places_named(value)
         if not matches:
@@ -348,26 +363,30 @@ def _names_country(value: str) -> bool:
 _PLACE_CODE = re.compile(r"^(?:[A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?|gn:\d+)$", re.IGNORECASE)
 
 
-def _by_label_or_name(value: str) -> list[Place] | None:
+def _by_label_or_name(value: str, named: Callable[[str], list[Place]] | None = None) -> list[Place] | None:
     """The usual cases of matching_places, quicker: "Name, State, Country" (the places named by the text before the
     first comma whose label, in any language, is the whole text) or a bare name. None when neither finds a place:
-    matching_places then decides (aliases, names with a comma)."""
+    matching_places then decides (aliases, names with a comma). `named` finds the places of a name (a resolver's
+    index); without it, a query does."""
     whole = search_key(value)
     head = search_key(value.split(",", 1)[0])
     if not head:
         return None
-    named_head = (
-        Q(search_name=head)
-        | Q(search_name__startswith=head + SEPARATOR)
-        | Q(search_name__contains=SEPARATOR + head + SEPARATOR)
-        | Q(search_name__endswith=SEPARATOR + head)
-    )
-    candidates = list(Place.objects.select_related("subdivision").filter(named_head).order_by("pk")[:500])
+    if named is not None:
+        candidates = named(head)
+    else:
+        named_head = (
+            Q(search_name=head)
+            | Q(search_name__startswith=head + SEPARATOR)
+            | Q(search_name__contains=SEPARATOR + head + SEPARATOR)
+            | Q(search_name__endswith=SEPARATOR + head)
+        )
+        candidates = list(Place.objects.select_related("subdivision").filter(named_head).order_by("pk")[:500])
     labelled = [place for place in candidates if whole in label_keys(place)]
     if labelled:
         return labelled
     if "," not in value:
-        named = [place for place in candidates if search_key(place.name) == whole]
-        if named:
-            return named
+        by_name = [place for place in candidates if search_key(place.name) == whole]
+        if by_name:
+            return by_name
     return None

@@ -25,13 +25,15 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from redalert.accounts.models import Organisation, User
+from redalert.audit.log import Entry as AuditItem
 from redalert.audit.log import record as audit_record
+from redalert.audit.log import record_many as audit_record_many
 from redalert.audit.models import AuditAction
 from redalert.care.choices import Phase, ProviderKind, Recipient
 from redalert.care.models import Expense, Service
 from redalert.cases.choices import CaseStatus, Gender, Relationship, Sex, YesNoUnknown
 from redalert.cases.models import Case, MissingPerson, TeamMembership, TimelineEvent, TimelineKind
-from redalert.cases.services import diff, next_reference
+from redalert.cases.services import diff, next_references
 from redalert.changes.announce import Kind, announce, announce_many
 from redalert.consent.choices import ConsentMethod, Decision, Purpose
 from redalert.consent.models import ConsentRecord
@@ -158,6 +160,7 @@ class Pending:
         Accused,
         Service,
         Expense,
+        ConsentRecord,
     )
 
     def __init__(self) -> None:
@@ -383,7 +386,7 @@ class _Writer:
         current = None if self.new else current_decision(self.case, purpose)
         if current is not None and current.decision == decision:
             return
-        ConsentRecord(  # the current decision follows the import's announcement (redalert.consent.followers)
+        record = ConsentRecord(  # the current decision follows the import's announcement (redalert.consent.followers)
             case=self.case,
             purpose=purpose,
             decision=decision,
@@ -393,7 +396,8 @@ class _Writer:
             decided_on=timezone.localtime(self.case.reported_at).date(),
             notes=self.note[:500],
             recorded_by=self.ctx.actor,
-        ).save()
+        )
+        self.add("", record)  # inserted (never changed) with the row's other child rows, before the announcement
         line = TimelineEvent(
             case=self.case,
             actor=self.ctx.actor,
@@ -459,25 +463,43 @@ _STATUS_CHANGED = "status_changed_in_system"
 _WORKED = "proceeding_worked_in_system"
 
 
-def save_row(ctx: WriteContext, row: ParsedRow, imported: ImportedCase | None) -> str:
+def save_row(
+    ctx: WriteContext, row: ParsedRow, imported: ImportedCase | None, prints: dict[str, str] | None = None
+) -> str:
     """Create or update the case of a checked row; CREATED, UPDATED or UNCHANGED. One transaction (a savepoint
-    inside the caller's): RowRejected leaves nothing of the row behind."""
+    inside the caller's): RowRejected leaves nothing of the row behind. `prints`: the row's fingerprints, if the
+    caller has them already."""
+    if imported is not None:
+        prints = fingerprints(row) if prints is None else prints
+        if not changed_groups(imported, prints):
+            return UNCHANGED  # nothing to write: no savepoint either
     with transaction.atomic():
         if imported is None:
             create_rows(ctx, [row])
             return CREATED
-        return _update(ctx, row, imported, fingerprints(row))
+        assert prints is not None
+        return _update(ctx, row, imported, prints)
 
 
-def _new_case(ctx: WriteContext, row: ParsedRow) -> Case:
-    """The case of a new row, numbered as intake numbers it (by the year of the report), not yet saved."""
-    reported_at = row.values["reported_on"]
-    return Case(
-        organisation=ctx.organisation,
-        reference=next_reference(ctx.organisation, timezone.localtime(reported_at).year),
-        created_by=ctx.actor,
-        status_changed_at=reported_at,
-    )
+def changed_groups(imported: ImportedCase, prints: dict[str, str]) -> set[str]:
+    """The columns (or groups of columns) whose value in the file changed since the reference was imported."""
+    return {group for group, value in prints.items() if imported.fingerprints.get(group) != value}
+
+
+def _new_cases(ctx: WriteContext, rows: list[ParsedRow]) -> list[Case]:
+    """The cases of new rows, numbered as intake numbers them (by the year of the report, in the order of the
+    rows), not yet saved; one lock of each year's counter."""
+    years = [timezone.localtime(row.values["reported_on"]).year for row in rows]
+    numbers = {year: iter(next_references(ctx.organisation, year, years.count(year))) for year in sorted(set(years))}
+    return [
+        Case(
+            organisation=ctx.organisation,
+            reference=next(numbers[year]),
+            created_by=ctx.actor,
+            status_changed_at=row.values["reported_on"],
+        )
+        for row, year in zip(rows, years, strict=True)
+    ]
 
 
 def create_rows(ctx: WriteContext, rows: list[ParsedRow]) -> None:
@@ -487,8 +509,7 @@ def create_rows(ctx: WriteContext, rows: list[ParsedRow]) -> None:
     pending = Pending()
     writers: list[_Writer] = []
     cases: list[Case] = []
-    for row in rows:
-        case = _new_case(ctx, row)
+    for row, case in zip(rows, _new_cases(ctx, rows), strict=True):
         writer = _Writer(ctx, row, case, None, pending, new=True)
         writer.set_fields(case, CASE_FIELDS, set(row.present))
         if row.history is not None:
@@ -496,10 +517,13 @@ def create_rows(ctx: WriteContext, rows: list[ParsedRow]) -> None:
         cases.append(case)
         writers.append(writer)
     Case.objects.bulk_create(cases)
+    people = []
     for writer in writers:
         person = MissingPerson(case=writer.case)
         writer.set_fields(person, PERSON_FIELDS, set(writer.row.present))
-        person.save()  # its save() derives the search name and the age at disappearance
+        person.derive()  # the search name and the age at disappearance, as its save() derives them
+        people.append(person)
+    MissingPerson.objects.bulk_create(people, batch_size=500)
     if actor.works_on_cases:
         TeamMembership.objects.bulk_create([TeamMembership(case=c, user=actor, added_by=actor) for c in cases])
     imported = ImportedCase.objects.bulk_create(
@@ -521,15 +545,22 @@ def create_rows(ctx: WriteContext, rows: list[ParsedRow]) -> None:
         writer.children(set(mapping.fingerprints), report_line=True)
     pending.flush()
     ImportedObject.objects.bulk_create([mark for writer in writers for mark in writer.marks()], batch_size=1000)
-    for writer in writers:
-        case = writer.case
-        detail = {"import": ctx.job.pk if ctx.job else None, "line": writer.row.line, "reference": case.reference}
-        audit_record(actor, AuditAction.CREATE, case, case=case, detail=detail)
+    job_id = ctx.job.pk if ctx.job else None
+    audit_record_many(
+        actor,
+        AuditAction.CREATE,
+        (
+            AuditItem(
+                obj=w.case, case=w.case, detail={"import": job_id, "line": w.row.line, "reference": w.case.reference}
+            )
+            for w in writers
+        ),
+    )
     announce_many([writer.case.pk for writer in writers], Kind.IMPORTED, actor=actor)
 
 
 def _update(ctx: WriteContext, row: ParsedRow, imported: ImportedCase, prints: dict[str, str]) -> str:
-    changed = {group for group, value in prints.items() if imported.fingerprints.get(group) != value}
+    changed = changed_groups(imported, prints)
     if not changed:
         return UNCHANGED
     case = Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=imported.case_id)

@@ -7,14 +7,27 @@ from redalert.accounts.models import User
 from redalert.changes.announce import Change, Kind, follow
 from redalert.consent.choices import Purpose
 from redalert.public.listing import searched_fields_changed, sync_listing
+from redalert.public.models import Publication
 from redalert.public.services import end_publication_without_consent
 
 
 def end_publications(changes: list[Change]) -> None:
-    """A decision about publishing that leaves no consent ends the case's publication (before the listing syncs)."""
+    """A decision about publishing that leaves no consent ends the case's publication (before the listing syncs).
+
+    Only cases published now can have a publication to end: they are found in one query (an import announces
+    thousands of cases at once), and each actor is read once."""
+    published = set(
+        Publication.objects.filter(case_id__in={c.case_id for c in changes}, is_public=True).values_list(
+            "case_id", flat=True
+        )
+    )
+    actors: dict[int, User | None] = {}
     for change in changes:
-        actor = User.objects.filter(pk=change.actor_id).first() if change.actor_id else None
-        end_publication_without_consent(change.case_id, actor)
+        if change.case_id not in published:
+            continue
+        if change.actor_id and change.actor_id not in actors:
+            actors[change.actor_id] = User.objects.filter(pk=change.actor_id).first()
+        end_publication_without_consent(change.case_id, actors.get(change.actor_id) if change.actor_id else None)
 
 
 def follow_public_changes(changes: list[Change]) -> None:
