@@ -41,6 +41,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if show == "open":
         rows = rows.filter(linked_case__isnull=True)
     rows = rows.annotate(proposed=Count("candidates", filter=Q(candidates__status=CandidateStatus.PROPOSED)))
+    rows = rows.order_by("-found_on", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(user, AuditAction.VIEW, None, request=request, detail={"list": "found", "show": show})
     return render(
