@@ -53,7 +53,8 @@ def legal_table(data: YearData) -> Table:
         definition=_(
             "Of the cases searched for or in follow-up in %(year)s. Legal representation: a proceeding the "
             "organisation accompanies (recorded with the family's consent to legal representation) was under way at "
-            "some time in %(year)s: from the complaint until a sentence or a decline, again from an appeal. "
+            "some time in %(year)s: from the complaint, or from the day the organisation began to represent her if "
+            "that was earlier, until a sentence or a decline, again from an appeal. "
             "Complaints: proceedings whose complaint is dated in %(year)s. Convictions: accused persons convicted with "
             "a date in %(year)s. Percentages are of the cases searched for or in follow-up; “no data” counts cases "
             "whose complaint or conviction date is not recorded."
