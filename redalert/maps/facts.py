@@ -64,7 +64,7 @@ def _consenting(case_ids: list[int]) -> set[int]:
 def derive(case_ids: list[int]) -> tuple[list[CaseMapFact], list[RouteFact]]:
     """The map rows of these cases, from the case file as it is now (cases that no longer exist: none)."""
     rows = list(
-        Case.objects.filter(pk__in=case_ids).values_list(
+        Case.objects.filter(pk__in=case_ids, merged_into__isnull=True).values_list(  # merged: counted once
             "pk",
             "organisation_id",
             "last_seen_on",

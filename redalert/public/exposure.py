@@ -36,7 +36,7 @@ LOCATED = "located"
 
 def public_cases() -> QuerySet[Case]:
     """Every case the public may see now, missing or located."""
-    marked = Case.objects.filter(publication__is_public=True)
+    marked = Case.objects.filter(publication__is_public=True, merged_into__isnull=True)  # merged: redirects
     return cases_consenting_to(marked, Purpose.PUBLISH).filter(
         Q(status=CaseStatus.ACTIVE_SEARCH) | Q(located_on__isnull=False)
     )

@@ -34,7 +34,8 @@ class Scope:
 
     def cases(self) -> QuerySet[Case]:
         """The cases the report counts (before any year is applied)."""
-        cases = Case.objects.filter(organisation_id__in=self.organisation_ids)
+        # A case merged into another is counted once, as the case that remained (redalert.duplicates).
+        cases = Case.objects.filter(organisation_id__in=self.organisation_ids, merged_into__isnull=True)
         if self.statistics_consent_only:
             cases = cases_consenting_to(cases, Purpose.STATISTICS)
         return cases
