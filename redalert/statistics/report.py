@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.statistics.figures.alerts import alert_authorities_table, alerts_table
@@ -106,10 +107,16 @@ def yearly_report(scope: Scope, year: int, *, today: date | None = None) -> Repo
     meta = [
         (_("Scope"), scope.name),
         (_("Year"), str(year)),
-        (_("Produced on"), data.today.isoformat()),
+        (_("Produced on"), date_format(data.today, "SHORT_DATE_FORMAT")),
         (_("Cases counted"), scope.consent_rule()),
     ]
     if year >= data.today.year:
-        meta.append((_("Note"), _("The year is not over: figures up to %(today)s.") % {"today": data.today}))
+        meta.append(
+            (
+                _("Note"),
+                _("The year is not over: figures up to %(today)s.")
+                % {"today": date_format(data.today, "SHORT_DATE_FORMAT")},
+            )
+        )
     title = _("Yearly report %(year)s: %(scope)s") % {"year": year, "scope": scope.name}
     return Report(title, tables, meta=meta, definitions=definitions(year))
