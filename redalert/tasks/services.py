@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.access.policy import visible_cases
@@ -101,7 +102,7 @@ def digest_body(tasks: list[Task], now: datetime) -> str:
             % {
                 "ref": task.case.reference,
                 "title": task.display_title,
-                "due": timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M"),
+                "due": date_format(timezone.localtime(task.due_at), "SHORT_DATETIME_FORMAT"),
                 "days": days,
             }
         )

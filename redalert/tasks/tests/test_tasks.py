@@ -109,6 +109,8 @@ def test_digest_queues_one_email_per_user_and_day_without_personal_data(overdue,
     assert "Ya hecha" not in message.body
     assert "María" not in message.body and "López" not in message.body
     assert message.idempotency_key.startswith(f"digest:{coordinator.pk}:")
+    due = timezone.localtime(Task.objects.get(title="Pedir videos del C5").due_at)
+    assert f"{due:%d/%m/%Y}" in message.body, "the due date as a Spanish reader writes it, not ISO"
 
 
 def test_no_digest_without_overdue_tasks(case, coordinator):
