@@ -367,11 +367,14 @@ def _describe_alert(data: dict[str, object]) -> str:
 
     event = data.get("event")
     if event == "issued":
-        return _("Red Alert no. %(number)s (%(kind)s) issued to %(recipients)s recipients.") % {
-            "number": data.get("number"),
-            "kind": data.get("kind"),
-            "recipients": data.get("recipients"),
-        }
+        values = {"number": data.get("number"), "recipients": data.get("recipients")}
+        if data.get("kind") == "update":
+            return _("Red Alert no. %(number)s, an update, issued to %(recipients)s recipients.") % values
+        if data.get("kind") == "cancel":
+            return (
+                _("Red Alert no. %(number)s, a cancellation (located), issued to %(recipients)s recipients.") % values
+            )
+        return _("Red Alert no. %(number)s issued to %(recipients)s recipients.") % values
     if event == "acknowledged":
         return _("%(authority)s acknowledged Red Alert no. %(number)s.") % {
             "authority": data.get("authority"),
