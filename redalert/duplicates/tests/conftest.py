@@ -17,7 +17,7 @@ def twins(make_case: Callable[..., Any], org_a: Any, coordinator: Any) -> tuple[
         coordinator,
         reporter_name="Lucía López Pérez",
         reporter_relationship="other_relative",
-        given_names="Ma. Fernanda",
+        given_names="Maria Fernanda",
         second_surname="",
         birth_date=None,
         estimated_age=17,

@@ -71,7 +71,7 @@ def test_one_to_one_sections_both_cases_have_stay_with_their_case(twins: Any, co
         assert where(section, mine[section.key]) == remaining.pk
         assert where(section, theirs[section.key]) == other.pk
     assert set(record.kept["sections"]) >= {s.label for s in sections} | {"cases.MissingPerson"}
-    assert other.person.full_name == "Ma. Fernanda López"  # her record is untouched, kept with her reference
+    assert other.person.full_name == "Maria Fernanda López"  # her record is untouched, kept with her reference
 
 
 def test_the_merged_report_and_person_are_kept_as_a_note(twins: Any, coordinator: Any) -> None:
@@ -79,7 +79,7 @@ def test_the_merged_report_and_person_are_kept_as_a_note(twins: Any, coordinator
     merge(remaining, other, actor=coordinator)
     note = Note.objects.filter(case=remaining).latest("pk")
     assert other.reference in note.body
-    assert "Ma. Fernanda López" in note.body and "Lucía López Pérez" in note.body
+    assert "Maria Fernanda López" in note.body and "Lucía López Pérez" in note.body
 
 
 def test_team_members_and_system_tasks_the_remaining_case_has_stay_behind(twins: Any, coordinator: Any) -> None:
