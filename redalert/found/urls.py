@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/photos/<int:photo_id>/", views.photo_file, name="photo"),
     path("<int:pk>/pairs/<int:candidate_id>/", views.candidate, name="candidate"),
     path("<int:pk>/pairs/<int:candidate_id>/decide/", views.decide, name="decide"),
+    path("cases/<int:case_id>/", views.case_pairs, name="case"),
 ]

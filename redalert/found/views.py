@@ -19,6 +19,7 @@ from redalert.audit.models import AuditAction
 from redalert.cases.lifecycle import TransitionError
 from redalert.cases.photos import PhotoError, clean_photo
 from redalert.cases.services import record_view as record_case_view
+from redalert.cases.views import case_nav_context
 from redalert.found import permissions, services
 from redalert.found.choices import CandidateStatus
 from redalert.found.forms import ConfirmForm, FoundPersonForm, FoundPhotoForm
@@ -165,6 +166,25 @@ def candidate(request: HttpRequest, pk: int, candidate_id: int, *, form: Confirm
             "confirm_form": form or ConfirmForm(),
         },
         status=400 if form is not None else 200,
+    )
+
+
+def case_pairs(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case file's tab: the people found that the register proposed for this case, and the decisions taken."""
+    user = _user(request)
+    case = case_for(user, case_id)
+    if not permissions.may_view_register(user):
+        raise Http404
+    record_case_view(case, actor=user, request=request, what="found pairs")
+    pairs = Candidate.objects.filter(case=case, found__organisation_id=case.organisation_id)
+    return render(
+        request,
+        "found/case.html",
+        {
+            "case": case,
+            "pairs": pairs.select_related("found", "found__found_place"),
+            **case_nav_context(user, case),
+        },
     )
 
 

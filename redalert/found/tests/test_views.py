@@ -177,3 +177,18 @@ def test_rejecting_from_the_page_is_remembered(searched_case, coordinator, make_
     response = client_for(coordinator).post(reverse("found:decide", args=[found.pk, pair.pk]), {"decision": "reject"})
     assert response.status_code == 302
     assert Candidate.objects.get(pk=pair.pk).status == CandidateStatus.REJECTED
+
+
+def test_the_case_file_has_a_tab_with_the_people_found_who_may_be_her(
+    searched_case, coordinator, make_found, org_a, org_b, make_user, client_for
+):
+    client = client_for(coordinator)
+    tab = reverse("found:case", args=[searched_case.pk])
+    assert tab not in client.get(reverse("cases:detail", args=[searched_case.pk])).content.decode()
+    found = make_found(coordinator)
+    assert tab in client.get(reverse("cases:detail", args=[searched_case.pk])).content.decode()
+    page = client.get(tab)
+    assert page.status_code == 200 and found.reference in page.content.decode()
+    assert AuditEntry.objects.filter(case_id=searched_case.pk, detail__what="found pairs").exists()
+    assert client_for(make_user(org_b, "coordinator")).get(tab).status_code == 404
+    assert client_for(make_user(org_a, "analyst")).get(tab).status_code == 404
