@@ -209,7 +209,7 @@ class CaseFilters(Schema):
     cursor: str = NinjaField("", max_length=200)
 
 
-@router.get("/cases", response={200: CasePage, 400: Problem, **ERRORS}, summary="List cases (the staff search)")
+@router.get("/cases", response={200: CasePage, **ERRORS}, summary="List cases (the staff search)")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     """The cases of the client's organisation that match every filter given, newest report first, 50 a page."""
     user = require_scope(request, Scope.READ_CASES)

@@ -146,4 +146,6 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return problem_response(request, 400, "unreadable", _("The request could not be read."), str(exc.message))
     return problem_response(request, exc.status_code, "http-error", str(exc.message))

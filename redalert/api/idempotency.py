@@ -22,7 +22,8 @@ HEADER = "Idempotency-Key"
 
 
 def _fingerprint(request: HttpRequest) -> str:
-    return hashlib.sha256(b"%s %s\n%s" % ((request.method or "").encode(), request.path.encode(), request.body)).hexdigest()
+    method = (request.method or "").encode()
+    return hashlib.sha256(b"%s %s\n%s" % (method, request.path.encode(), request.body)).hexdigest()
 
 
 def _replay(answer: IdempotentAnswer, fingerprint: str) -> HttpResponse:

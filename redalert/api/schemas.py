@@ -14,7 +14,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, Field(max_length=5000)]
 Line = Annotated[str, Field(max_length=300)]
 
-ERRORS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+ERRORS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 
 
 class PlaceOut(Schema):

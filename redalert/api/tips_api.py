@@ -48,7 +48,7 @@ class TipFilters(Schema):
     cursor: str = Field("", max_length=200)
 
 
-@router.get("/tips", response={200: TipPage, 400: Problem, **ERRORS}, summary="Tips the client may triage")
+@router.get("/tips", response={200: TipPage, **ERRORS}, summary="Tips the client may triage")
 def list_tips(request: HttpRequest, filters: Query[TipFilters]) -> Any:
     user = require_scope(request, Scope.TIPS)
     tips = triageable_tips(user).filter(is_spam=filters.spam).select_related("place")
