@@ -25,6 +25,7 @@ from redalert.alerts.timeline import record_on_timeline
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.audit.refusals import count_refusal, current_count
+from redalert.changes.announce import Kind, announce
 from redalert.lib.http import client_address
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def acknowledge(
                 None,
                 {"event": "acknowledged", "number": recipient.alert.number, "authority": recipient.authority.name},
             )
+            announce(case.pk, Kind.ALERT)
             audit_record(
                 f"{name.strip()[:100]} ({recipient.authority.name[:40]})",
                 AuditAction.CREATE,

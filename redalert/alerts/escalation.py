@@ -26,6 +26,7 @@ from redalert.alerts.models import Alert, AlertKind, ContactChannel, Delivery, E
 from redalert.alerts.permissions import consent_gate, may_alert_authorities
 from redalert.alerts.timeline import record_on_timeline
 from redalert.cases.models import Case
+from redalert.changes.announce import Kind, announce
 from redalert.outbox.enqueue import AttachmentData, enqueue_email, enqueue_many
 from redalert.outbox.models import Attachment, OutboundMessage
 
@@ -101,6 +102,7 @@ def _escalate(recipient: Recipient, level: int, after_hours: int, now: datetime)
                     "reminded": bool(verdict),
                 },
             )
+            announce(case.pk, Kind.ALERT)
     except IntegrityError:  # another escalate_alerts run got there first
         return None
     log.info("Escalated recipient %s of alert %s (level %s)", recipient.pk, alert.pk, level)

@@ -44,6 +44,8 @@ class Kind(StrEnum):
     CARE = "care"  # services, expenses, referrals (read by the statistics)
     IMPORTED = "imported"  # created or changed by an import of historical cases
     MERGED = "merged"  # merged into another case, or a merge undone
+    TIP = "tip"  # a tip from the public was received (not spam)
+    ALERT = "alert"  # a Red Alert was acknowledged by an authority, or escalated
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case, TeamMembership, TimelineEvent, TimelineKind
 from redalert.cases.photos import CleanPhoto
+from redalert.changes.announce import Kind, announce
 from redalert.outbox.enqueue import enqueue_email
 from redalert.places.models import Place
 from redalert.tips.models import Tip, TipStatus
@@ -124,6 +125,7 @@ def receive_tip(case: Case, data: TipData, *, client: str, language: str, spam_r
         audit_record("public", AuditAction.CREATE, tip, case=case, detail={"code": tip.code, "spam": tip.is_spam})
         if not tip.is_spam:
             TimelineEvent.objects.create(case=case, kind=TimelineKind.TIP, summary_data={"code": tip.code})
+            announce(case.pk, Kind.TIP)
             notify_team(case, tip)
     return tip
 
