@@ -10,7 +10,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["seed_demo.py", "public_site.py", "staff_search.py", "alerts.py", "yearly_report.py", "maps.py"]
+BENCHMARKS = [
+    "seed_demo.py",
+    "public_site.py",
+    "staff_search.py",
+    "alerts.py",
+    "yearly_report.py",
+    "maps.py",
+    "import_cases.py",
+]
 
 
 def main() -> int:

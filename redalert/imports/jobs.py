@@ -48,6 +48,7 @@ from redalert.imports.writing import WriteContext, create_rows, save_row
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+SAVE_BATCH_SIZE = 1000  # rows written together in the all-or-nothing mode (one transaction for all anyway)
 STALE_SECONDS = 300
 PROBLEMS_COLUMN = "problems"
 
@@ -428,7 +429,7 @@ class _Run:
             with transaction.atomic():
                 self._lock()  # held to the end: nobody can take the job over while its rows are being saved
                 totals: Counter[str] = Counter()
-                for batch in _batches(table.rows(), BATCH_SIZE):
+                for batch in _batches(table.rows(), SAVE_BATCH_SIZE):
                     checked, imported = self._check(batch)
                     counts, problems = self._save(checked, imported)
                     if problems:

@@ -160,6 +160,7 @@ def test_an_interrupted_valid_rows_job_resumes_after_the_last_saved_batch(run_im
 
 def test_an_interrupted_all_or_nothing_job_saves_nothing_then_starts_again(run_import, monkeypatch, org_a, importer):
     monkeypatch.setattr(jobs, "BATCH_SIZE", 2)
+    monkeypatch.setattr(jobs, "SAVE_BATCH_SIZE", 2)
     rows = [row(case_reference=f"R-{n}") for n in range(5)]
     job = jobs.create_job(
         organisation=org_a, user=importer, file_name="x.csv", data=csv_bytes(rows), mode="all_or_nothing"
