@@ -21,7 +21,7 @@ from redalert.matching.keys import digests
 from redalert.matching.models import CandidateKey
 
 # How many cases sharing keys are scored at most (those sharing the most keys first).
-SHORTLIST = 60
+SHORTLIST = 150
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ from rapidfuzz.distance import JaroWinkler
 from redalert.matching.facts import PersonFacts
 from redalert.matching.names import canonical_given, folded, is_nickname, spanish_key, words
 
-WEIGHTS = {"given": 0.30, "surnames": 0.30, "age": 0.20, "date": 0.10, "place": 0.10}
+WEIGHTS = {"given": 0.25, "surnames": 0.25, "age": 0.15, "date": 0.20, "place": 0.15}
 SEX_MISMATCH_FACTOR = 0.5
+SURNAME_OTHER_PLACE = 0.85  # a lone surname matching the other's surname in the other place
+SAME_COUNTRY = 0.1  # another state of the same country: hardly in favour
 AGE_TOLERANCE_YEARS = 2  # an estimated age ("about 15") is read as 13 to 17
 DATE_FULL_DAYS = 7  # last seen within a week: the same event, told by two reporters
-DATE_ZERO_DAYS = 120  # months apart: the date says nothing in favour
+DATE_ZERO_DAYS = 45  # six weeks apart: the date says nothing in favour
 # Scores at or above these are shown (intake) or proposed for review (the background duplicate finder).
 SHOW_THRESHOLD = 0.70
 REVIEW_THRESHOLD = 0.80
@@ -65,11 +67,13 @@ def _word_similarity(a: str, b: str) -> tuple[float, Reason | None]:
         return 0.0, None
     if a == b:
         return 1.0, None
-    if " ".join(spanish_key(w) for w in a.split()) == " ".join(spanish_key(w) for w in b.split()):
+    ka = " ".join(spanish_key(w) for w in a.split())
+    kb = " ".join(spanish_key(w) for w in b.split())
+    # Typos on the spelling and on the sound: the better of the two. Below 0.75 says little for names.
+    jw = max(JaroWinkler.similarity(a, b, prefix_weight=0.1), JaroWinkler.similarity(ka, kb, prefix_weight=0.1))
+    if ka == kb:
         return 0.95, Reason.SOUNDS_ALIKE
-    jw = JaroWinkler.similarity(a, b, prefix_weight=0.1)
-    # 0.80 and below says little for names (Ana / Alma is 0.78): rescale 0.80..1 to 0..1.
-    sim = max(0.0, (jw - 0.80) / 0.20)
+    sim = max(0.0, (jw - 0.75) / 0.25)
     return sim, (Reason.SIMILAR_NAME if sim >= 0.5 else None)
 
 
@@ -127,11 +131,20 @@ def _surnames(a: PersonFacts, b: PersonFacts) -> tuple[float | None, list[Reason
                     why.append(r)
         return (sum(sims) / len(sims) if sims else 0.0), why
 
-    ka, kb = [s for s in sa if s], [s for s in sb if s]
-    if len(ka) == 1 or len(kb) == 1:
-        # One known surname on a side: the best pair counts (the missing surname is unknown, not different).
-        best = max((_word_similarity(x, y) for x in ka for y in kb), key=lambda t: t[0])
-        reasons = [Reason.ONE_SURNAME] if best[0] >= 0.9 else ([Reason.SIMILAR_SURNAMES] if best[0] >= 0.5 else [])
+    known_a = [(i, x) for i, x in enumerate(sa) if x]
+    known_b = [(i, y) for i, y in enumerate(sb) if y]
+    if len(known_a) == 1 or len(known_b) == 1:
+        # One known surname on a side: the best pair counts (the missing surname is unknown, not different). Her
+        # first surname in the other's second place is less sure: people drop the second surname, not the first.
+        best: tuple[float, Reason | None] = (0.0, None)
+        for i, x in known_a:
+            for j, y in known_b:
+                sim, why = _word_similarity(x, y)
+                if i != j:
+                    sim *= SURNAME_OTHER_PLACE
+                if sim > best[0]:
+                    best = (sim, why)
+        reasons = [Reason.ONE_SURNAME] if best[0] >= 0.8 else ([Reason.SIMILAR_SURNAMES] if best[0] >= 0.5 else [])
         if best[1] == Reason.SOUNDS_ALIKE:
             reasons.append(Reason.SOUNDS_ALIKE)
         return best[0], reasons
@@ -198,11 +211,11 @@ def _place(a: PersonFacts, b: PersonFacts) -> tuple[float | None, list[Reason]]:
                 return 0.6, [Reason.NEARBY]
         if a.subdivision_code and a.subdivision_code == b.subdivision_code:
             return 0.6, [Reason.SAME_STATE]
-        return (0.3 if a.country_code and a.country_code == b.country_code else 0.0), []
+        return (SAME_COUNTRY if a.country_code and a.country_code == b.country_code else 0.0), []
     if a.subdivision_code and b.subdivision_code:
         if a.subdivision_code == b.subdivision_code:
             return 1.0, [Reason.SAME_STATE]
-        return (0.3 if a.country_code and a.country_code == b.country_code else 0.0), []
+        return (SAME_COUNTRY if a.country_code and a.country_code == b.country_code else 0.0), []
     if a.country_code and b.country_code:
         return (1.0 if a.country_code == b.country_code else 0.0), []
     return None, []

@@ -37,6 +37,7 @@ from redalert.accounts.middleware import public
 from redalert.accounts.models import Organisation
 from redalert.cases.models import Case, Photo
 from redalert.lib.text import fold
+from redalert.matching.public_search import matching_ids
 from redalert.places.models import Place, PlaceKind
 from redalert.places.names import country_name
 from redalert.public import compiled, images, pagecache
@@ -93,10 +94,11 @@ def filter_listing(rows: QuerySet[PublicListing], data: dict[str, Any]) -> Query
     """Apply the public search form's cleaned data to listing rows.
 
     The name search matches every word of the query in the public name, ignoring accents and case ("Maria Lopez"
-    finds "María López"); the listing holds the name alone, never the aliases, which are not public.
+    finds "María López") and forgiving spelling (redalert.matching.public_search: "Espinosa" finds "Espinoza",
+    "Guadalupe" finds "Lupita"); the listing holds the name alone, never the aliases, which are not public.
+    The other filters narrow the rows first; the names left are compared in Python.
     """
-    for word in fold((data.get("q") or "").strip()).split():
-        rows = rows.filter(name__contains=word)
+    query = (data.get("q") or "").strip()
     if data.get("country"):
         rows = rows.filter(country_code=data["country"])
     if data.get("state"):
@@ -110,6 +112,8 @@ def filter_listing(rows: QuerySet[PublicListing], data: dict[str, Any]) -> Query
         rows = rows.filter(last_seen_on__gte=data["date_from"])
     if data.get("date_to"):
         rows = rows.filter(last_seen_on__lte=data["date_to"])
+    if fold(query).split():
+        rows = rows.filter(case_id__in=matching_ids(query, rows.values_list("case_id", "name")))
     return rows
 
 
