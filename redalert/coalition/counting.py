@@ -1,0 +1,21 @@
+"""Counting a person once across the coalition (for the coalition's statistics, redalert.statistics.scope).
+
+Of a CONFIRMED pair (both coordinators accepted: the same person), the case with the higher id is left out of a
+set of cases whenever its partner is in that same set; if the partner is not (e.g. no consent to statistics), the
+case is counted. Chains of three or more members holding her are handled pair by pair (see the docs' limits).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from redalert.cases.models import Case
+from redalert.coalition.models import CoalitionMatch, MatchStatus
+
+
+def count_once(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases` less the second case of every confirmed coalition pair whose first case is in `cases` too."""
+    duplicate = CoalitionMatch.objects.filter(
+        status=MatchStatus.CONFIRMED, case_b_id=OuterRef("pk"), case_a_id__in=cases.values("pk")
+    )
+    return cases.exclude(Exists(duplicate))
