@@ -24,10 +24,15 @@ from redalert.public.pdf import build_bulletin
 
 ACK_URL_PLACEHOLDER = "\x00ACK-URL\x00"
 LANGUAGE_ORDER = ("es", "en", "pt")
-RESTRICTION = (
-    "For the addressed authorities only: personal data shared with the family's consent, to search for this person. "
-    "Do not publish."
-)
+
+
+def restriction(language: str) -> str:
+    """CAP's <restriction> (one per message, not per <info>): in the alert's language, the recipients' first."""
+    with translation.override(language):
+        return _(
+            "For the addressed authorities only: personal data shared with the family's consent, to search for this "
+            "person. Do not publish."
+        )
 
 
 def recipient_languages(contacts: Iterable[AuthorityContact]) -> list[str]:
@@ -54,7 +59,7 @@ def render_cap(
         msg_type=msg_type,
         references=references,
         scope="Restricted",
-        restriction=RESTRICTION,
+        restriction=restriction(languages[0]),
         identifier=identifier,
         sent=sent,
         languages=languages,

@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from redalert.alerts.acknowledgement import ack_url
 from redalert.alerts.content import (
     ACK_URL_PLACEHOLDER,
-    RESTRICTION,
     MessageContent,
     recipient_languages,
     render_bulletins,
     render_cap,
     render_content,
+    restriction,
     stop_circulating_content,
 )
 from redalert.alerts.models import (
@@ -179,7 +179,7 @@ def _issue_stop_circulating(case: Case, *, by: User, note: str, request: Any) ->
             sent=issued_at,
             identifier=identifier,
             scope="Restricted",
-            restriction=RESTRICTION,
+            restriction=restriction(original.language),
         )
         alert = Alert.objects.create(
             case=case,
