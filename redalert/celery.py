@@ -24,6 +24,7 @@ app.autodiscover_tasks(
         "redalert.retention",
         "redalert.audit",  # the audit chain's anchors
         "redalert.security",  # the security digest (issue 13)
+        "redalert.duplicates",  # the review queue of possible duplicates (issue 15)
     ]
 )
 
@@ -34,6 +35,7 @@ FOLLOW_CHANGES = "redalert.changes.tasks.follow_changes"
 ANCHOR_AUDIT_CHAIN = "redalert.audit.tasks.anchor_audit_chain"
 APPLY_RETENTION = "redalert.retention.tasks.apply_retention"  # retention (issue 13)
 SEND_SECURITY_DIGEST = "redalert.security.tasks.send_security_digest"  # security events (issue 13)
+FIND_DUPLICATES = "redalert.duplicates.tasks.find_duplicates"  # possible duplicates (issue 15)
 
 
 @app.on_after_configure.connect
@@ -66,3 +68,7 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     # organisation per SECURITY_DIGEST_INTERVAL (15 min), so checking every minute is enough. Without Celery, run
     # `manage.py send_security_digest` from cron.
     sender.add_periodic_task(60.0, sender.signature(SEND_SECURITY_DIGEST), name="send-security-digest")
+
+    # --- Possible duplicates (redalert.duplicates.finder, issue 15): each organisation is scanned at most every
+    # DUPLICATES_SCAN_SECONDS (default hourly); checking every minute is enough.
+    sender.add_periodic_task(60.0, sender.signature(FIND_DUPLICATES), name="find-duplicates")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("statistics/", include("redalert.statistics.urls")),
     path("data/", include("redalert.opendata.urls")),
     path("maps/", include("redalert.maps.urls")),
+    path("duplicates/", include("redalert.duplicates.urls")),  # possible duplicates, merge and undo (issue 15)
     path("prevention/", include("redalert.prevention.urls")),
     path("", include("redalert.opendata.public_urls")),
     path("", include("redalert.retention.urls")),  # retention periods and erasure requests (issue 13)

@@ -138,6 +138,11 @@ SECTIONS: tuple[Section, ...] = (
     # The register of people found: a candidate pair of the merged case becomes the remaining case's.
     S("found.Candidate", "case", R.MOVE, unique_with=("found",)),
     S("found.FoundPerson", "linked_case", R.MOVE),
+    # Coalition matching (issue 15): the encoding is a read model kept by its follower; a pair across
+    # organisations concerns the reference the partner was told of (it redirects to the remaining case).
+    S("coalition.CoalitionEncoding", "case", R.FOLLOWS),
+    S("coalition.CoalitionMatch", "case_a", R.STAYS, why="the partner knows this reference"),
+    S("coalition.CoalitionMatch", "case_b", R.STAYS, why="the partner knows this reference"),
     # Webhooks: the events already collected are what was sent about that reference.
     S("webhooks.Event", "case", R.STAYS, why="history of what was sent"),
     # This app's own bookkeeping.

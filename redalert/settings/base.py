@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "redalert.statistics",
     "redalert.opendata",
     "redalert.maps",
+    "redalert.duplicates",  # the review queue of possible duplicates, merge and undo (issue 15)
     "redalert.prevention",
     "redalert.retention",  # retention periods and erasure (issue 13)
     "redalert.demo",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "redalert.accounts.hardening.AbsoluteSessionMiddleware",  # issue 13: a session ends 12 h after sign-in
     "redalert.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A merged case's staff links (and public page, if allowed) lead to the case that remained (issue 15).
+    "redalert.duplicates.middleware.MergedCaseRedirectMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

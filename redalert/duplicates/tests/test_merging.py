@@ -138,7 +138,7 @@ def test_undo_is_refused_once_something_new_was_added(twins: Any, coordinator: A
     remaining, other = twins
     record = merge(remaining, other, actor=coordinator)
     add_note(remaining, "general", "Llamó la tía otra vez.", actor=coordinator)
-    with pytest.raises(MergeRefused, match="new"):
+    with pytest.raises(MergeRefused, match="algo nuevo"):
         undo(record, actor=coordinator)
     assert Case.objects.get(pk=other.pk).merged_into_id == remaining.pk
 
@@ -154,7 +154,7 @@ def test_refusals(twins: Any, coordinator: Any, make_case: Any, org_b: Any, make
     model = erasure.model()
     assert model is not None
     make_row(model, other, coordinator, case=other, status="pending")
-    with pytest.raises(MergeRefused, match="erasure"):
+    with pytest.raises(MergeRefused, match="supresión"):
         merge(remaining, other, actor=coordinator)
     assert not MergeRecord.objects.exists()
 

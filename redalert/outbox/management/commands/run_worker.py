@@ -1,5 +1,5 @@
-"""Drain the outbox without Redis: loop over deliver_due, the queued change followers and the imports (the embedded
-default; Celery does the same in production).
+"""Drain the outbox without Redis: loop over deliver_due, the queued change followers, the imports and the duplicate
+finder (the embedded default; Celery does the same in production).
 
 `--processes N` forks N worker processes that claim rows side by side (claim-and-send makes that safe); a child
 stops when its parent stops or disappears.
@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection, connections
 
 from redalert.changes.announce import catch_up
+from redalert.duplicates.finder import run_due as find_due_duplicates
 from redalert.imports.jobs import run_next as run_next_import
 from redalert.outbox.claiming import deliver_due
 
@@ -75,6 +76,9 @@ class Command(BaseCommand):
             imported = run_next_import()  # an import of historical cases (redalert.imports), run to its end
             if imported is not None and options["verbosity"] > 0:
                 self.stdout.write(f"Import {imported.pk}: {imported.status}.")
+            proposed = find_due_duplicates()  # the review queue of possible duplicates, hourly per organisation
+            if proposed and options["verbosity"] > 0:
+                self.stdout.write(f"{proposed} possible duplicate(s) proposed.")
             if options["once"] or stopping():
                 break
             if attempted < options["limit"] and followed < options["limit"]:
