@@ -10,7 +10,8 @@ from redalert.tips.models import Tip
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_tipster_sends_a_tip_from_a_phone(live_server, phone_page, screenshot, public_id, places):
+def test_a_tipster_sends_a_tip_from_a_phone(live_server, phone_page, screenshot, public_id, places, settings):
+    settings.PUBLIC_MAP_TILE_URL = "https://tiles.invalid/{z}/{x}/{y}.png"  # a tile server is configured (none answers)
     page = phone_page
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -34,7 +34,8 @@ def jpeg(exif=None, size=(64, 64)):
     return out.getvalue()
 
 
-def test_the_form_is_served_for_a_public_case(client, public_id):
+def test_the_form_is_served_for_a_public_case(client, public_id, settings):
+    settings.PUBLIC_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     response = client.get(reverse("tips:send", args=[public_id]), **EN)
     assert response.status_code == 200
     html = response.content.decode()
@@ -44,6 +45,14 @@ def test_the_form_is_served_for_a_public_case(client, public_id):
     assert "vendor/leaflet/leaflet.js" in html
     assert "http" not in html.split("vendor/leaflet/leaflet.js")[0].rsplit("<script", 1)[1]  # no CDN
     assert reverse("tips:places", args=[public_id]) in html  # the picker asks the public endpoint
+
+
+def test_without_a_tile_server_the_form_offers_the_place_picker_and_loads_no_map_code(client, public_id, settings):
+    settings.PUBLIC_MAP_TILE_URL = ""
+    html = client.get(reverse("tips:send", args=[public_id]), **EN).content.decode()
+    assert "leaflet" not in html and "tips-map.js" not in html and "data-point-picker" not in html
+    assert 'name="latitude"' not in html
+    assert reverse("tips:places", args=[public_id]) in html
 
 
 def test_a_tip_is_stored_encrypted_before_the_thanks_page(client, public_case, public_id):
