@@ -91,4 +91,4 @@ def audit_open_data(
 
 
 def coalition_cases() -> QuerySet[Case]:
-    return Case.objects.filter(organisation__coalition_member=True)
+    return Case.objects.filter(organisation__coalition_member=True, merged_into__isnull=True)  # merged: counted once

@@ -45,4 +45,5 @@ def exportable_cases(user: Any) -> QuerySet[Case]:
     """The cases an export by this user may draw from: those of her organisation, if she may export at all."""
     if not may_export(user):
         return Case.objects.none()
-    return Case.objects.filter(organisation_id=user.organisation_id)
+    # A case merged into another is exported once, as the case that remained (redalert.duplicates).
+    return Case.objects.filter(organisation_id=user.organisation_id, merged_into__isnull=True)
