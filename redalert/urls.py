@@ -23,9 +23,14 @@ urlpatterns = [
     path("", include("redalert.care.urls")),
     path("", include("redalert.shelters.urls")),
     path("imports/", include("redalert.imports.urls")),
+    path("found/", include("redalert.found.urls")),  # register of people found (issue 15)
+    path("coalition/", include("redalert.coalition.urls")),  # matching across the coalition (issue 15)
     path("statistics/regional/", include("redalert.statistics.regional_urls")),
     path("statistics/", include("redalert.statistics.urls")),
     path("data/", include("redalert.opendata.urls")),
+    path("webhooks/", include("redalert.webhooks.urls")),  # webhooks on case events (issue 16)
+    path("api/v1/", include("redalert.api.urls")),  # the REST API, its schema and reference (issue 16)
+    path("api-clients/", include("redalert.api.staff_urls")),  # an administrator's API clients (issue 16)
     path("maps/", include("redalert.maps.urls")),
     path("duplicates/", include("redalert.duplicates.urls")),  # possible duplicates, merge and undo (issue 15)
     path("prevention/", include("redalert.prevention.urls")),

@@ -48,10 +48,15 @@ INSTALLED_APPS = [
     "redalert.care",
     "redalert.shelters",
     "redalert.imports",
+    "redalert.found",  # the register of people found and its pairs with missing cases (issue 15)
     "redalert.statistics",
     "redalert.opendata",
+    "ninja",  # django-ninja: its self-hosted API reference assets (issue 16, docs/api.md)
+    "redalert.api",  # the REST API and its clients (issue 16)
+    "redalert.webhooks",  # webhooks on case events, delivered through the outbox (issue 16)
     "redalert.maps",
     "redalert.duplicates",  # the review queue of possible duplicates, merge and undo (issue 15)
+    "redalert.coalition",  # matching across the coalition without sharing names (issue 15)
     "redalert.prevention",
     "redalert.retention",  # retention periods and erasure (issue 13)
     "redalert.demo",
@@ -321,3 +326,9 @@ TIP_ATTEMPTS_PER_HOUR = env_int("TIP_ATTEMPTS_PER_HOUR", 20)
 # apart from FIELD_ENCRYPTION_KEYS and from the backups themselves; `backup` refuses to run without it.
 BACKUP_KEY = env_str("BACKUP_KEY", "")
 # --- end of the backups block ---
+
+# Coalition matching (issue 15, docs/coalition-matching.md): the key the member organisations share to encode their
+# cases (never stored in the database; without it the feature is off), and the Dice coefficient from which a pair
+# of encodings is proposed to both coordinators.
+COALITION_LINKAGE_KEY = env_str("COALITION_LINKAGE_KEY", "")
+COALITION_MATCH_THRESHOLD = float(env_str("COALITION_MATCH_THRESHOLD", "0.80"))
