@@ -193,7 +193,7 @@ SIMPLE = [
 
 
 @pytest.mark.django_db(transaction=False)
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     counts=st.lists(st.tuples(st.sampled_from(SIMPLE), st.integers(0, 2), st.integers(0, 2)), max_size=6),
     alerts=st.tuples(st.integers(0, 2), st.integers(0, 2)),

@@ -156,3 +156,25 @@ def test_exports_count_her_once(twins: Any, coordinator: Any) -> None:
     merge(first, second, actor=coordinator)
     assert list(coalition_cases()) == [first]
     assert list(exportable_cases(coordinator)) in ([first], [])  # [] for a role that may not export
+
+
+def test_read_models_follow_the_merge(twins: Any, coordinator: Any) -> None:
+    from redalert.maps.models import CaseMapFact
+    from redalert.public.models import PublicListing
+    from redalert.testing import follow_changes
+
+    first, second = twins
+    make_public(second, coordinator)
+    follow_changes()
+    assert PublicListing.objects.filter(case=second).exists()
+    assert CaseMapFact.objects.filter(case=second).exists()
+    record = merge(first, second, actor=coordinator)
+    follow_changes()
+    assert not PublicListing.objects.filter(case=second).exists()  # in the merge's transaction
+    assert set(CaseMapFact.objects.values_list("case_id", flat=True)) == {first.pk}
+    from redalert.duplicates.merging import undo
+
+    undo(record, actor=coordinator)
+    follow_changes()
+    assert PublicListing.objects.filter(case=second).exists()  # published and consenting again, as before
+    assert set(CaseMapFact.objects.values_list("case_id", flat=True)) == {first.pk, second.pk}
