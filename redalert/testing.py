@@ -88,6 +88,8 @@ REBUILDS_FINDING_NOTHING = [
     ("rebuild_map_facts", "0 case(s) changed"),
     ("rebuild_match_keys", "0 key(s) changed"),
     ("rebuild_matching_index", "0 key(s) changed"),
+    ("rebuild_found_candidates", "0 added, 0 changed, 0 removed"),
+    ("rebuild_coalition_encodings", "0 encoding(s) changed"),
 ]
 
 

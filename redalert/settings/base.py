@@ -331,4 +331,4 @@ BACKUP_KEY = env_str("BACKUP_KEY", "")
 # cases (never stored in the database; without it the feature is off), and the Dice coefficient from which a pair
 # of encodings is proposed to both coordinators.
 COALITION_LINKAGE_KEY = env_str("COALITION_LINKAGE_KEY", "")
-COALITION_MATCH_THRESHOLD = float(env_str("COALITION_MATCH_THRESHOLD", "0.80"))
+COALITION_MATCH_THRESHOLD = float(env_str("COALITION_MATCH_THRESHOLD", "0.78"))
