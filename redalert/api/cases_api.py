@@ -21,10 +21,10 @@ from ninja import Query, Router, Schema
 
 from redalert.access.policy import Action, case_for, may
 from redalert.accounts.models import User
-from redalert.api.core import require_scope
+from redalert.api.core import note_for_audit, require_scope
 from redalert.api.idempotency import idempotent
 from redalert.api.pagination import PAGE_SIZE, after, encode
-from redalert.api.problems import ApiProblem, invalid, not_found
+from redalert.api.problems import ApiProblem, invalid, json_response, not_found
 from redalert.api.schemas import (
     ERRORS,
     CaseIn,
@@ -37,8 +37,6 @@ from redalert.api.schemas import (
     TransitionIn,
 )
 from redalert.api.scopes import Scope
-from redalert.audit.log import record as audit_record
-from redalert.audit.models import AuditAction
 from redalert.cases import services
 from redalert.cases.choices import NoteSection
 from redalert.cases.forms import CaseReportForm, CaseSearchForm, PersonForm, check_dates_against_birth
@@ -136,10 +134,8 @@ PERSON_OUT = [
 
 
 def _with_etag(status: int, case: Case) -> HttpResponse:
-    body = CaseOut.model_validate(detail(case)).model_dump(mode="json")
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
-    )
+    body = detail(case)
+    response = json_response(body, status)
     response["ETag"] = body["etag"]
     return response
 
@@ -226,12 +222,14 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     page = results[: PAGE_SIZE + 1]
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    audit_record(user, AuditAction.VIEW, request=request, detail={"api": "cases", "cases": [c.pk for c in page]})
+    note_for_audit(request, cases=[c.pk for c in page])
     last = page[-1] if page else None
-    return {
-        "items": [summary(c) for c in page],
-        "next_cursor": encode(last.reported_at, last.pk) if more and last is not None else None,
-    }
+    return json_response(
+        {
+            "items": [summary(c) for c in page],
+            "next_cursor": encode(last.reported_at, last.pk) if more and last is not None else None,
+        }
+    )
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Read a case (general sections)")
@@ -239,7 +237,7 @@ def read_case(request: HttpRequest, case_id: Id) -> Any:
     """The ETag header (and `etag`) is what If-Match must carry to change the case."""
     user = require_scope(request, Scope.READ_CASES)
     case = case_for(user, case_id)
-    services.record_view(case, actor=user, request=request, what="api")
+    note_for_audit(request, case=case, section=NoteSection.GENERAL)
     return _with_etag(200, case)
 
 
@@ -358,6 +356,6 @@ def section_notes(request: HttpRequest, case_id: Id, section: str) -> Any:
     if section not in NoteSection.values:
         raise not_found()
     case = case_for(user, case_id, Action.VIEW, section)
-    services.record_view(case, actor=user, request=request, section=section, what="api notes")
+    note_for_audit(request, case=case, section=section)
     notes = case.notes.filter(section=section).order_by("-created_at", "-id")[:200]
     return [{"id": n.pk, "section": n.section, "body": n.body, "created_at": n.created_at} for n in notes]

@@ -145,5 +145,6 @@ def client_for_token(token: str) -> ApiClient | None:
 def principal_of(client: ApiClient) -> User:
     """The member account the client acts as, with the roles its scopes stand for (never stored)."""
     user = client.principal
+    user.organisation = client.organisation  # the same row, read once
     user._role_cache = roles_for(client.scopes)  # read by User.role_set
     return user

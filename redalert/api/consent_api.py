@@ -13,12 +13,11 @@ from ninja import Router
 
 from redalert.access.policy import Action, case_for
 from redalert.api.cases_api import _errors, _form_value
-from redalert.api.core import require_scope
+from redalert.api.core import note_for_audit, require_scope
 from redalert.api.idempotency import idempotent
 from redalert.api.problems import ApiProblem, invalid
 from redalert.api.schemas import ERRORS, ConsentIn, ConsentList, ConsentOut, Id, Problem
 from redalert.api.scopes import Scope
-from redalert.cases import services
 from redalert.consent.forms import ConsentForm
 from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import current_consents
@@ -41,7 +40,7 @@ def _record(record: ConsentRecord) -> dict[str, Any]:
 def list_consents(request: HttpRequest, case_id: Id) -> Any:
     user = require_scope(request, Scope.READ_CASES)
     case = case_for(user, case_id)
-    services.record_view(case, actor=user, request=request, what="api consents")
+    note_for_audit(request, case=case, section="consent")
     current = current_consents(case)
     return {
         "current": [

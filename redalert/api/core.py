@@ -58,15 +58,30 @@ class ClientToken(HttpBearer):
             )
         user = principal_of(client)
         request.api_client = client  # type: ignore[attr-defined]
+        request.api_audit = {}  # type: ignore[attr-defined]  # what the endpoint adds to the call's audit entry
         request.user = user
-        # Every call is audited like a page view: who (the client's account), what (method and path), from where.
-        audit_record(
-            user,
-            AuditAction.VIEW,
-            request=request,
-            detail={"api": {"client": client.key_id, "method": request.method, "path": request.path}},
-        )
         return user
+
+
+def note_for_audit(request: HttpRequest, *, case: Any = None, **detail: Any) -> None:
+    """Add to the audit entry of this call (the ids of the cases a list showed; the case it read or changed, so
+    that the entry is in that case's audit trail, as a page view is)."""
+    notes: dict[str, Any] = getattr(request, "api_audit", {})
+    notes.update(detail)
+    if case is not None:
+        request.api_audit_case = case  # type: ignore[attr-defined]
+
+
+def audit_call(request: HttpRequest, status: int) -> None:
+    """Every authenticated call is audited like a page view, once: who (the client's account), what (method,
+    path, status, what the endpoint noted), from where. Written after the endpoint ran (redalert.api.urls)."""
+    client = getattr(request, "api_client", None)
+    if client is None:
+        return
+    call = {"client": client.key_id, "method": request.method, "path": request.path, "status": status}
+    notes: dict[str, Any] = getattr(request, "api_audit", {})
+    case = getattr(request, "api_audit_case", None)
+    audit_record(request.user, AuditAction.VIEW, case, case=case, request=request, detail={"api": call, **notes})
 
 
 def api_client(request: HttpRequest) -> ApiClient:

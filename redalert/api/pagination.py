@@ -33,6 +33,7 @@ def decode(cursor: str) -> tuple[datetime, int]:
 
 
 def after(cursor: str, field: str) -> Q:
-    """Rows after the cursor in the order (-field, -id)."""
+    """Rows after the cursor in the order (-field, -id). The redundant `field <= at` lets PostgreSQL walk the
+    index (organisation, field DESC) from the cursor on, instead of filtering the OR row by row."""
     at, pk = decode(cursor)
-    return Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk})
+    return Q(**{f"{field}__lte": at}) & (Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))

@@ -11,13 +11,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from redalert.api.core import require_scope
+from redalert.api.core import note_for_audit, require_scope
 from redalert.api.pagination import PAGE_SIZE, after, encode
 from redalert.api.problems import ApiProblem, not_found
 from redalert.api.schemas import ERRORS, Id, Problem, TipOut, TipPage, TriageIn
 from redalert.api.scopes import Scope
-from redalert.audit.log import record as audit_record
-from redalert.audit.models import AuditAction
 from redalert.tips.models import Tip, TipStatus
 from redalert.tips.services import TriageError, allowed_moves, triage, triageable_tips
 
@@ -63,7 +61,7 @@ def list_tips(request: HttpRequest, filters: Query[TipFilters]) -> Any:
     page = list(tips.order_by("-received_at", "-id")[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    audit_record(user, AuditAction.VIEW, request=request, detail={"api": "tips", "tips": [t.pk for t in page]})
+    note_for_audit(request, tips=[t.pk for t in page])
     last = page[-1] if page else None
     return {
         "items": [_tip(t) for t in page],
@@ -82,7 +80,7 @@ def _tip_for(request: HttpRequest, tip_id: int) -> Tip:
 @router.get("/tips/{tip_id}", response={200: TipOut, **ERRORS}, summary="Read a tip")
 def read_tip(request: HttpRequest, tip_id: Id) -> Any:
     tip = _tip_for(request, tip_id)
-    audit_record(request.user, AuditAction.VIEW, tip, case=tip.case, request=request, detail={"api": "tip"})
+    note_for_audit(request, case=tip.case, tip=tip.pk)
     return _tip(tip)
 
 
