@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -98,10 +99,16 @@ class PublicSearchForm(forms.Form):
     def is_filtered(self) -> bool:
         return bool(self.is_bound and any(self.data.get(name) for name in self.fields))
 
+    def uses_more_filters(self) -> bool:
+        """A filter besides the name is set: only then are "More filters" open (a name search keeps results up)."""
+        return bool(self.is_bound and any(self.data.get(name) for name in self.fields if name != "q"))
+
 
 class PhotoChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Photo) -> str:
-        return obj.caption or _("Photo of %(date)s") % {"date": obj.uploaded_at.date().isoformat()}
+        return obj.caption or _("Photo of %(date)s") % {
+            "date": date_format(obj.uploaded_at.date(), "SHORT_DATE_FORMAT")
+        }
 
 
 class PublicationForm(forms.ModelForm):

@@ -310,21 +310,34 @@ def about(request: HttpRequest) -> HttpResponse:
     for text in PublicText.objects.select_related("organisation").order_by("organisation__name"):
         by_org.setdefault(text.organisation_id, {})[text.language] = text
         organisations[text.organisation_id] = text.organisation
+    # An organisation with public searches but no text of its own yet gets the default one, with its contact line.
+    with_searches = PublicListing.objects.values_list("organisation_id", flat=True).distinct()
+    for organisation in Organisation.objects.filter(pk__in=with_searches).exclude(pk__in=list(by_org)):
+        by_org[organisation.pk] = {}
+        organisations[organisation.pk] = organisation
     entries = []
-    for org_id, texts in by_org.items():
+    for org_id, texts in sorted(by_org.items(), key=lambda item: fold(organisations[item[0]].name)):
         chosen = texts.get(language) or texts.get(settings.LANGUAGE_CODE)
-        if chosen is None:
-            continue
         organisation = organisations[org_id]
         entries.append(
             {
                 "organisation": organisation.name,
-                "about": chosen.about,
-                "contact_line": chosen.contact_line or organisation.public_contact,
-                "hotline": chosen.hotline,
+                "about": (chosen.about if chosen else "") or default_about(organisation.name),
+                "contact_line": (chosen.contact_line if chosen else "") or organisation.public_contact,
+                "hotline": chosen.hotline if chosen else "",
             }
         )
     return _no_shared_caching(render(request, "public/about.html", {"entries": entries, "nav": "about"}))
+
+
+def default_about(name: str) -> str:
+    """What /acerca/ says of an organisation until its editors write their own text (public texts page)."""
+    return _(
+        "%(name)s searches for women and girls who disappeared and may be victims of trafficking, and accompanies "
+        "their families until she is found and afterwards. If you have information about someone on this site, "
+        "press “I have information” on her page, or write or call using the contact below. You can do it "
+        "anonymously."
+    ) % {"name": name}
 
 
 # A case -----------------------------------------------------------------------------------------------------------

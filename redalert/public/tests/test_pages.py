@@ -383,3 +383,27 @@ def test_favicon_is_served_and_every_page_names_its_icon(client, published):
     assert icon.status_code == 200 and icon["Content-Type"] == "image/x-icon"
     assert icon.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
     assert 'rel="icon"' in client.get(f"/se-busca/{public_id(published)}/").content.decode()
+
+
+def test_about_gives_an_organisation_with_public_searches_a_default_text_until_it_writes_its_own(
+    client, published, org_a, org_b
+):
+    html = client.get("/acerca/").content.decode()
+    assert "Red de Búsqueda A" in html and "no han publicado" not in html
+    assert org_b.name not in html  # no public search, no text: not listed
+    PublicText.objects.create(organisation=org_a, language="es", about="Texto propio de la red.")
+    html = client.get("/acerca/").content.decode()
+    assert "Texto propio de la red." in html
+
+
+def test_a_case_without_a_photo_says_so_and_keeps_the_button_high(client, published):
+    html = client.get(f"/se-busca/{public_id(published)}/").content.decode()
+    assert 'class="nophoto large"' not in html and 'class="nophoto-note"' in html
+    assert html.index('class="nophoto-note"') < html.index("/pista/")
+    listing = client.get("/").content.decode()
+    assert '<span class="nophoto">' in listing and 'class="nophoto" aria-hidden' not in listing
+
+
+def test_a_name_search_keeps_more_filters_closed_and_another_filter_opens_them(client, published):
+    assert '<details class="filters">' in client.get("/", {"q": "maria"}).content.decode()
+    assert '<details class="filters" open>' in client.get("/", {"q": "", "age_min": "10"}).content.decode()
