@@ -136,7 +136,27 @@ class PublicationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(PhotoChoiceField, self.fields["photo"]).queryset = case.photos.all()
+        photos = case.photos.order_by("-uploaded_at", "-id")
+        cast(PhotoChoiceField, self.fields["photo"]).queryset = photos
+        self.photos_on_file = photos.count()
+        if not self.is_bound and self.instance.published_at is None and self.instance.photo_id is None:
+            # Never published yet: the newest photo is preselected (a search is shared far more with a face).
+            newest = photos.first()
+            if newest is not None:
+                self.initial["photo"] = newest.pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("photo") and self.photos_on_file and not self.data.get("without_photo"):
+            raise forms.ValidationError(
+                _(
+                    "No photo is chosen although the case has %(count)s on file. Choose one, or tick "
+                    "“Publish without a photo” if the family does not want one shown."
+                ),
+                code="no_photo_chosen",
+                params={"count": self.photos_on_file},
+            )
+        return data
 
 
 class PublicTextForm(forms.ModelForm):

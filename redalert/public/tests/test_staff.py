@@ -91,7 +91,7 @@ def test_a_case_in_verification_cannot_be_published(client_for, coordinator, mak
 
 def test_coordinator_removes_a_case_from_the_public_site(client_for, coordinator, ready):
     client = client_for(coordinator)
-    client.post(page(ready), {"action": "publish", "show_age": "on"})
+    client.post(page(ready), {"action": "publish", "show_age": "on", "without_photo": "1"})
     public_id = Publication.objects.get(case=ready).public_id
     assert client.get(f"/se-busca/{public_id}/").status_code == 200
     client.post(page(ready), {"action": "remove"})
@@ -170,3 +170,24 @@ def test_other_roles_cannot_edit_public_texts(client_for, make_user, org_a, role
     assert staff.get("/public-texts/").status_code == 404
     assert staff.post("/public-texts/", {"es-about": "x"}).status_code == 404
     assert not PublicText.objects.exists()
+
+
+def test_the_newest_photo_is_preselected_and_publishing_without_one_needs_a_tick(
+    client_for, coordinator, ready, photo_of_case
+):
+    newest = photo_of_case(ready)
+    client = client_for(coordinator)
+    html = client.get(page(ready), **EN).content.decode()
+    checked = html.split("checked")[0].rsplit("<input", 1)[1]
+    assert f'value="{newest.pk}"' in checked, "the newest photo is the one preselected"
+
+    refused = client.post(page(ready), {"action": "publish", "photo": ""}, **EN)
+    assert (
+        refused.status_code == 200 and "No photo is chosen although the case has 2 on file" in refused.content.decode()
+    )
+    assert not Publication.objects.get(case=ready).is_public
+
+    done = client.post(page(ready), {"action": "publish", "photo": "", "without_photo": "1"}, **EN)
+    assert done.status_code == 302
+    publication = Publication.objects.get(case=ready)
+    assert publication.is_public and publication.photo is None
