@@ -18,6 +18,7 @@ BENCHMARKS = [
     "yearly_report.py",
     "maps.py",
     "import_cases.py",
+    "api.py",
 ]
 
 
