@@ -19,6 +19,7 @@ BENCHMARKS = [
     "maps.py",
     "import_cases.py",
     "api.py",
+    "duplicates.py",
 ]
 
 
