@@ -18,6 +18,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.alerts.models import Acknowledgement, Recipient
@@ -143,17 +144,19 @@ def address_throttled(request: Any) -> AckRefused | None:
     )
 
 
-def already_acknowledged(recipient: Recipient, request: Any = None) -> AckRefused | None:
+def already_acknowledged(recipient: Recipient, request: Any = None, *, counted: bool = True) -> AckRefused | None:
+    """AckRefused("reused") once the recipient has acknowledged. `counted=False` when she only opens her link again
+    (to check it went through): that is not an attempt to get in, so it is not counted among the refusals."""
     ack = Acknowledgement.objects.filter(recipient=recipient).first()
     if ack is None:
         return None
-    return _ack_refused(
-        "reused",
-        _("This alert was already acknowledged on %(date)s by %(name)s. Thank you.")
-        % {"date": timezone.localtime(ack.at).strftime("%Y-%m-%d %H:%M"), "name": ack.name},
-        recipient,
-        request,
-    )
+    message = _("This alert was already acknowledged on %(date)s by %(name)s. Thank you.") % {
+        "date": date_format(timezone.localtime(ack.at), "SHORT_DATETIME_FORMAT"),
+        "name": ack.name,
+    }
+    if not counted:
+        return AckRefused("reused", message)
+    return _ack_refused("reused", message, recipient, request)
 
 
 def acknowledge(

@@ -141,8 +141,11 @@ def ack(request: HttpRequest, token: str) -> HttpResponse:
         if throttled is not None:
             raise throttled
         recipient = recipient_for_token(token, request=request)
-        refused = already_acknowledged(recipient, request)
+        reopened = request.method != "POST"  # the authority opens her link again: she is told, nothing is counted
+        refused = already_acknowledged(recipient, request, counted=not reopened)
         if refused is not None:
+            if reopened:
+                return render(request, "alerts/ack_refused.html", {"message": str(refused), "code": "acknowledged"})
             raise refused
     except AckRefused as exc:
         return render(

@@ -72,11 +72,22 @@ def test_a_valid_link_still_works_from_another_address(client, recipients, setti
     assert Acknowledgement.objects.get().recipient == recipients[0]
 
 
+def test_an_authority_reopening_her_used_link_is_told_and_not_counted_as_a_refusal(client, recipients, settings):
+    token = ack_token(recipients[1])
+    acknowledge(token, name="Lic. Pérez")
+    for _ in range(3):
+        again = client.get(ack_path(token), REMOTE_ADDR=AUTHORITY, HTTP_ACCEPT_LANGUAGE="es")
+        assert again.status_code == 200
+        assert "Lic. Pérez ya acusó recibo de esta alerta el" in again.content.decode()
+    close_finished_windows(now=after_the_window(settings))
+    assert not AuditEntry.objects.filter(action="denied").exists()
+
+
 def test_a_reused_link_is_counted_per_link_and_per_address(client, recipients, settings):
     token = ack_token(recipients[1])
     acknowledge(token, name="Lic. Pérez")
     for _ in range(5):
-        assert client.get(ack_path(token), REMOTE_ADDR=ATTACKER).status_code == 409
+        assert client.post(ack_path(token), {"name": "Otra"}, REMOTE_ADDR=ATTACKER).status_code == 409
     assert not AuditEntry.objects.filter(action="denied").exists()
     close_finished_windows(now=after_the_window(settings))
     entries = AuditEntry.objects.filter(action="denied").order_by("id")
