@@ -11,7 +11,9 @@ writes), as N tips received would. Timed:
 - deliver: the outbox's claim-and-send, one message at a time as a worker does (claim, gate: paused? public?,
   sign, POST, record the attempt), until all N are accepted; p50/p95 per delivery;
 - baseline, same run: N plain POSTs of the same signed body with the same HTTP client the transport uses
-  (http.client, one connection per POST), no database.
+  (http.client, one connection per POST), no database;
+- the outbox alone, same run: N webhook messages of the same body through the same worker round, without the
+  webhooks' gate and tables (what the webhooks add on top of the outbox).
 
 Target (issue 16): 1,000 webhook deliveries ≤ 10 s. Timings are printed, never asserted.
 """
@@ -180,7 +182,7 @@ def deliver_all(expected: int) -> list[float]:
 
     claiming.claim, claiming.deliver = timed_claim, timed_deliver  # type: ignore[assignment]
     try:
-        while len(per) < expected and claiming.deliver_due(limit=500):
+        while len(per) < expected and claiming.deliver_due(limit=100):  # run_worker's default round
             pass
     finally:
         claiming.claim, claiming.deliver = claim, deliver  # type: ignore[assignment]
@@ -289,6 +291,23 @@ def main() -> int:
         start = time.perf_counter()
         base = baseline(receiver.port, body, headers, args.events)
         base_s = time.perf_counter() - start
+
+        # The outbox alone, same run: N webhook messages with the same body, no gate and no webhooks tables.
+        from django.db import transaction
+
+        from redalert.outbox.enqueue import MessageSpec, enqueue_many
+        from redalert.outbox.models import Channel
+
+        with transaction.atomic():
+            enqueue_many(
+                [
+                    MessageSpec(Channel.WEBHOOK, sample.to, "", sample.body, f"plain-{n}", secret=sample.secret)
+                    for n in range(args.events)
+                ]
+            )
+        start = time.perf_counter()
+        outbox_only = deliver_all(args.events)
+        outbox_s = time.perf_counter() - start
     finally:
         receiver.stop()
         drop()
@@ -313,6 +332,10 @@ def main() -> int:
         "baseline_posts_per_second": round(len(base) / base_s, 1) if base_s else None,
         "baseline_ms_p50": ms(base, 50),
         "baseline_ms_p95": ms(base, 95),
+        "outbox_only_seconds": round(outbox_s, 2),
+        "outbox_only_ms_p50": ms(outbox_only, 50),
+        "outbox_only_ms_p95": ms(outbox_only, 95),
+        "ratio_p50_webhook_to_outbox_only": round(statistics.median(per) / statistics.median(outbox_only), 2),
         "ratio_p50_webhook_to_plain_post": round(statistics.median(per) / statistics.median(base), 1),
         "ratio_total_time_webhook_to_plain_posts": round((collect_s + deliver_s) / base_s, 1),
         "target": "1,000 deliveries <= 10 s (collect + deliver)",
