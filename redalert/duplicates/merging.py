@@ -249,6 +249,8 @@ def merge(
         announce_many([remaining.pk, merged.pk], Kind.MERGED, actor=actor)
         detail = {
             "what": "merge",
+            "decision": "same person",
+            "pair": pair.pk if pair is not None else None,
             "merge": record.pk,
             "remaining": remaining.reference,
             "merged": merged.reference,
