@@ -98,7 +98,7 @@ def refresh_cases(case_ids: Collection[int]) -> int:
             continue
         CoalitionEncoding.objects.update_or_create(
             case_id=case_id,
-            defaults={"organisation_id": organisation_id, "bits": bits, "ones": ones(bits), "key_check": check},
+            defaults={"organisation_id": organisation_id, "bits": bits, "ones": sum(ones(bits)), "key_check": check},
         )
         CoalitionToken.objects.filter(encoding_id=case_id).delete()
         CoalitionToken.objects.bulk_create([CoalitionToken(encoding_id=case_id, token=t) for t in wanted_tokens])

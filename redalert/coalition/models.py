@@ -24,7 +24,7 @@ class CoalitionEncoding(models.Model):
     case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     bits = models.BinaryField()  # 128 bytes: the 1,024-bit filter
-    ones = models.PositiveSmallIntegerField()  # bits set (for the Dice coefficient)
+    ones = models.PositiveSmallIntegerField()  # bits set (all fields; how full the filter is)
     key_check = models.CharField(max_length=16)  # derived from the key (a changed key is noticed); not the key
     computed_at = models.DateTimeField(default=timezone.now)
 

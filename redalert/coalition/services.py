@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from redalert.accounts.models import User
 
-DEFAULT_THRESHOLD = 0.80
+DEFAULT_THRESHOLD = 0.78
 
 
 def threshold() -> float:
@@ -57,8 +57,8 @@ def load_encodings() -> list[Encoded]:
     for encoding_id, token in CoalitionToken.objects.filter(encoding__in=rows).values_list("encoding_id", "token"):
         tokens.setdefault(encoding_id, set()).add(token)
     return [
-        Encoded(org, case_id, int.from_bytes(bytes(bits), "big"), ones_, frozenset(tokens.get(case_id, ())))
-        for case_id, org, bits, ones_ in rows.values_list("case_id", "organisation_id", "bits", "ones").iterator()
+        Encoded.of(org, case_id, bytes(bits), tokens.get(case_id, ()))
+        for case_id, org, bits in rows.values_list("case_id", "organisation_id", "bits").iterator()
     ]
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from redalert.accounts.models import Organisation
 from redalert.cases.models import Case
+from redalert.coalition.counting import count_once
 from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
 
@@ -38,6 +39,9 @@ class Scope:
         cases = Case.objects.filter(organisation_id__in=self.organisation_ids, merged_into__isnull=True)
         if self.statistics_consent_only:
             cases = cases_consenting_to(cases, Purpose.STATISTICS)
+        if self.kind == COALITION:
+            # A girl two members hold, confirmed by both coordinators (redalert.coalition), is counted once.
+            cases = count_once(cases)
         return cases
 
     @property

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from redalert.audit.models import AuditEntry
-from redalert.coalition.encoding import blocking_tokens, dice, encode
+from redalert.coalition.encoding import blocking_tokens, encode, ones, similarity
 from redalert.coalition.models import CoalitionEncoding, CoalitionMatch, CoalitionToken, MatchStatus
 from redalert.coalition.services import accept, decline, run_comparison
 from redalert.consent.choices import Decision, Purpose
@@ -31,13 +31,9 @@ def _match() -> CoalitionMatch:
 # Encodings (no database) ------------------------------------------------------------------------------------------
 
 
-def _clk(facts: PersonFacts, key: bytes = b"k") -> tuple[int, int]:
-    bits = int.from_bytes(encode(facts, key), "big")
-    return bits, bits.bit_count()
-
-
 def _score(a: PersonFacts, b: PersonFacts, key: bytes = b"k") -> float:
-    return dice(*_clk(a, key)[:1], *_clk(b, key)[:1], _clk(a, key)[1], _clk(b, key)[1])
+    bits_a, bits_b = (int.from_bytes(encode(f, key), "big") for f in (a, b))
+    return similarity(bits_a, bits_b, ones(bits_a), ones(bits_b))
 
 
 LUPITA = PersonFacts("Lupita", "Hernández", "Cruz", sex="female", birth_year=2009, subdivision_code="MX-QUE")
