@@ -236,6 +236,7 @@ def check_at_send_time(argument: str) -> str:
             "subscription__paused_at",
             "subscription__resumed_at",
             "subscription__failing_since",
+            "subscription__scope",
             "message__attempts",
         )
         .filter(pk=delivery_id)
@@ -258,6 +259,9 @@ def check_at_send_time(argument: str) -> str:
         failing_since = timezone.now() if streak else None
         if (sub.failing_since is None) != (failing_since is None):
             Subscription.objects.filter(pk=sub.pk).update(failing_since=failing_since)
+    if delivery.carries_public_fields and sub.scope != Scope.PUBLIC:  # the administrator narrowed the scope since
+        _hold(delivery_id, HeldReason.NOT_ALLOWED)
+        return "The subscription no longer allows the public fields this delivery carries."
     if delivery.carries_public_fields:
         case_id = Event.objects.filter(pk=delivery.event_id).values_list("case_id", flat=True).first()
         if case_id is None or not public_cases().filter(pk=case_id).exists():

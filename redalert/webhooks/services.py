@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -76,11 +77,13 @@ def update_subscription(
     scope: str,
     request: HttpRequest | None = None,
 ) -> Subscription:
-    """Change the name, endpoint, events or scope (deliveries already queued keep what they were queued with)."""
+    """Change the name, endpoint, events or scope. Deliveries still waiting go to the new endpoint; those that carry
+    public fields are dropped at send time if the new scope no longer allows them (redalert.webhooks.delivery)."""
     before = _described(sub)
     with transaction.atomic():
         sub.name, sub.url, sub.kinds, sub.scope = name.strip(), url.strip(), sorted(set(kinds)), scope
         sub.save(update_fields=["name", "url", "kinds", "scope", "updated_at"])
+        _waiting(sub).update(to=sub.url)
         after = _described(sub)
         audit_record(
             actor,
@@ -101,14 +104,18 @@ def rotate_secret(sub: Subscription, *, actor: User, request: HttpRequest | None
     with transaction.atomic():
         sub.secret = secret
         sub.save(update_fields=["secret", "updated_at"])
-        waiting = OutboundMessage.objects.filter(
-            webhook_delivery__subscription=sub, status__in=(Status.PENDING, Status.WITHHELD, Status.FAILED)
-        )
-        for message in waiting.only("pk"):
+        for message in _waiting(sub).only("pk"):
             message.secret = secret
             message.save(update_fields=["secret"])
         audit_record(actor, AuditAction.SECURITY, sub, request=request, detail={"what": "webhook secret rotated"})
     return secret
+
+
+def _waiting(sub: Subscription) -> QuerySet[OutboundMessage]:
+    """The subscription's messages not sent yet (pending, held, or given up on: a resume may send them)."""
+    return OutboundMessage.objects.filter(
+        webhook_delivery__subscription=sub, status__in=(Status.PENDING, Status.WITHHELD, Status.FAILED)
+    )
 
 
 def delete_subscription(sub: Subscription, *, actor: User, request: HttpRequest | None = None) -> None:

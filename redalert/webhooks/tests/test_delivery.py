@@ -194,3 +194,25 @@ def test_alert_acknowledged_and_escalated_are_events(subscribe, receiver, alert_
     assert by_kind[EventKind.ALERT_ACKNOWLEDGED]["data"] == {"alert": 1, "authority": "Fiscalía de Querétaro"}
     assert by_kind[EventKind.ALERT_ESCALATED]["data"] == {"alert": 1, "authority": "FGR", "after_hours": 24}
     assert "Ruiz" not in b"".join(r["body"] for r in receiver.requests).decode()
+
+
+def test_narrowing_the_scope_drops_waiting_public_fields_and_a_new_url_takes_the_rest(
+    subscribe, receiver, case, coordinator, admin
+):
+    from redalert.testing import follow_changes
+    from redalert.webhooks.services import update_subscription
+
+    sub = subscribe(kinds=[EventKind.PUBLISHED, EventKind.STATUS_CHANGED], scope=Scope.PUBLIC).subscription
+    make_public(case, coordinator)
+    follow_changes()
+    assert Delivery.objects.filter(carries_public_fields=True).count() == 3
+    update_subscription(sub, actor=admin, name=sub.name, url=receiver.url("/new"), kinds=sub.kinds, scope=Scope.IDS)
+    assert {m.to for m in OutboundMessage.objects.all()} == {receiver.url("/new")}
+    drain()
+    assert receiver.requests == []  # everything waiting carried public fields: dropped
+    assert set(Delivery.objects.values_list("held", flat=True)) == {HeldReason.NOT_ALLOWED}
+    record_consent(case, Purpose.STATISTICS, coordinator, Decision.WITHDRAWN)
+    sub.kinds = [EventKind.CONSENT_WITHDRAWN]
+    sub.save()
+    drain()
+    assert [r["path"] for r in receiver.requests] == ["/new"]
