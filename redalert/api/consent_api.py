@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -67,11 +68,15 @@ def create_consent(request: HttpRequest, case_id: Id, payload: ConsentIn) -> Any
     case = case_for(user, case_id, Action.MANAGE_CONSENT)
 
     def create() -> HttpResponse:
-        form = ConsentForm({name: _form_value(value) for name, value in payload.dict().items()})
+        data: dict[str, Any] = {name: _form_value(value) for name, value in payload.dict().items()}
+        if isinstance(ConsentForm().fields["purpose"], forms.MultipleChoiceField):
+            data["purpose"] = [payload.purpose]  # the page's form takes several purposes at once; the API one
+        form = ConsentForm(data)
         if not form.is_valid():
             raise invalid(_errors(form))
+        records = form.records() if hasattr(form, "records") else [form.save(commit=False)]
         try:
-            record = record_decision(case, form.save(commit=False), actor=user, request=request)
+            record = record_decision(case, records[0], actor=user, request=request)
         except ConsentRefused as exc:
             raise ApiProblem(409, "consent-refused", _("The decision was not recorded."), str(exc)) from None
         body = ConsentOut.model_validate(_record(record)).model_dump_json()

@@ -243,3 +243,43 @@ class MeOut(Schema):
     organisation: str
     scopes: list[str]
     expires_at: datetime
+
+
+class TaskOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    title: str = Field(description="The title; system tasks (Protocolo Alba checkpoints…) are named by their kind.")
+    owner_id: int
+    due_at: datetime
+    done_at: datetime | None
+    is_overdue: bool
+
+
+class TaskIn(Schema):
+    title: Annotated[str, Field(max_length=200)] = Field(description="What must be done. No names or personal data.")
+    owner: Id = Field(description="Id of a member on the case's team.")
+    due_at: datetime
+
+
+class OutcomeOut(Schema):
+    """How the search ended (the details, encrypted, stay on the case's pages)."""
+
+    result: str
+    on: date
+    place: PlaceOut | None
+    how: str
+    family_support_open: bool
+    recorded_at: datetime
+
+
+class OutcomeAnswer(Schema):
+    outcome: OutcomeOut | None = Field(description="null while no outcome is recorded.")
+
+
+class OutcomeIn(Schema):
+    result: Annotated[str, Field(max_length=20)] = Field(description="located_alive or located_deceased")
+    on: date
+    how: Annotated[str, Field(max_length=20)] = "unknown"
+    place: Id | None = None
+    details: Annotated[str, Field(max_length=10000)] = ""

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -53,7 +55,19 @@ def _mostly_real(value: Any) -> bool:
 
 
 @pytest.fixture
+def in_process_requests() -> Any:
+    """The WSGI handler closes the database connection after each request (request_finished); inside a test's
+    transaction that would end it. Django's test client disconnects the same receivers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def world(
+    in_process_requests: Any,
     admin_a: Any,
     admin_b: Any,
     make_api_client: Callable[..., Any],
