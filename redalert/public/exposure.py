@@ -135,7 +135,7 @@ def exposure(case: Case, *, today: date | None = None, contact: PublicContact | 
     missing = kind == MISSING
     photo_id = publication.photo_id
     located_long_ago = case.located_on is not None and (
-        today > case.located_on + timedelta(days=settings.LOCATED_PHOTO_DAYS)
+        today >= case.located_on + timedelta(days=settings.LOCATED_PHOTO_DAYS)
     )
     if not missing and located_long_ago:
         photo_id = None

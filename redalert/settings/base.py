@@ -177,8 +177,9 @@ PHOTO_MAX_SIDE = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# The public site: how long a located person's photo stays on her "located" page.
-LOCATED_PHOTO_DAYS = env_int("LOCATED_PHOTO_DAYS", 7)
+# The public site: how many days a located woman's photo stays on her "located" page. 0 (the default): it goes
+# the day she is located — she may be in danger from the people she escaped (docs/public-site.md, "Once located").
+LOCATED_PHOTO_DAYS = env_int("LOCATED_PHOTO_DAYS", 0)
 PUBLIC_PAGE_SIZE = 24
 
 # Field encryption keys: a comma-separated list of Fernet keys, newest first. See docs/operations.md.

@@ -120,7 +120,22 @@ def test_a_located_case_loses_its_photo_after_the_configured_days(client, publis
     assert client.get(f"/se-busca/{pid}/foto-480.jpg").status_code == 404
 
 
-def test_a_recently_located_case_keeps_its_photo(client, published, coordinator, photo_of_case):
+def test_by_default_a_located_womans_photo_goes_the_day_she_is_located(client, published, coordinator, photo_of_case):
+    publication = published.publication
+    publication.photo = photo_of_case(published)
+    set_public(published, publication, True, actor=coordinator)
+    locate(published, coordinator, timezone.localdate())
+    pid = public_id(published)
+    html = client.get(f"/se-busca/{pid}/").content.decode()
+    assert "She was located." in html or "localizada" in html.lower()
+    assert "foto-" not in html
+    assert client.get(f"/se-busca/{pid}/foto-480.jpg").status_code == 404
+
+
+def test_where_configured_a_recently_located_case_keeps_its_photo(
+    client, published, coordinator, photo_of_case, settings
+):
+    settings.LOCATED_PHOTO_DAYS = 7
     publication = published.publication
     publication.photo = photo_of_case(published)
     set_public(published, publication, True, actor=coordinator)
