@@ -283,3 +283,43 @@ class OutcomeIn(Schema):
     how: Annotated[str, Field(max_length=20)] = "unknown"
     place: Id | None = None
     details: Annotated[str, Field(max_length=10000)] = ""
+
+
+class AuthorityOut(Schema):
+    id: int
+    name: str
+    level: str
+    kind: str
+    proposed: bool = Field(description="Proposed for this case: its jurisdiction and the federal level.")
+
+
+class AcknowledgementOut(Schema):
+    at: datetime
+    name: str
+    position: str
+
+
+class RecipientOut(Schema):
+    authority_id: int
+    authority: str
+    channel: str
+    state: str = Field(description="queued, sent, failed or withheld")
+    reason: str
+    sent_at: datetime | None
+    attempts: int
+    reminders: int
+    acknowledgement: AcknowledgementOut | None
+
+
+class AlertOut(Schema):
+    number: int
+    kind: str
+    original_number: int | None
+    issued_at: datetime
+    recipients: list[RecipientOut]
+
+
+class AlertIn(Schema):
+    kind: Annotated[str, Field(max_length=8)] = Field(description="alert, update or cancel")
+    authorities: list[Id] = Field([], description="For an alert: ids from GET /cases/{id}/alerts/authorities.")
+    note: Annotated[str, Field(max_length=2000)] = ""
