@@ -1,6 +1,7 @@
 """Staff pages of the review queue of possible duplicates. Thin: permissions from redalert.duplicates.permissions
 (on top of redalert.access.policy), domain work in redalert.duplicates.merging; every page and decision is
-audited; anything not allowed is a 404. Plain forms: everything works without JavaScript."""
+audited; anything not allowed is a 404. Plain forms: everything works without JavaScript; on the queue, htmx (vendored,
+self-hosted under the CSP) records "different people" in place, replacing the pair's card."""
 
 from __future__ import annotations
 
@@ -119,6 +120,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                     detail={"what": "possible duplicate", "decision": "different people"},
                 )
+        if request.headers.get("HX-Request") == "true":  # from the queue with htmx: the pair's card is replaced
+            return render(request, "duplicates/_decided.html", {"pair": pair})
         messages.success(request, _("Recorded: different people. This pair will not be proposed again."))
         return redirect("duplicates:queue")
     keep = request.POST.get("remaining", "")

@@ -1,6 +1,7 @@
 """The review queue of possible duplicates in a real browser, in Spanish, on a phone: the aunt's second report of
 the same girl became a second case; the job proposes the pair, the coordinator compares them side by side, merges
-them (the other reference now leads to the case that remained) and then undoes the merge."""
+them (the other reference now leads to the case that remained), undoes the merge, and then records them as
+different people from the queue (in place, with htmx)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,12 @@ def test_a_merge_and_its_undo(live_server, phone_page, screenshot, make_case, or
     assert Case.objects.get(pk=second.pk).merged_into_id is None
     page.goto(f"{base}/cases/{second.pk}/")
     page.wait_for_url(f"**/cases/{second.pk}/")
+
+    # Back in the queue, the pair waits again; "different people" is recorded in place (htmx replaces its card).
+    page.goto(f"{base}/duplicates/")
+    page.locator(f"#pair-{pair.pk}").get_by_role("button", name="Personas distintas").click()
+    page.get_by_text("registrado como personas distintas").wait_for()
+    assert page.url.endswith("/duplicates/")
+    screenshot(page, "duplicates-different-phone")
+    pair.refresh_from_db()
+    assert pair.status == "different"

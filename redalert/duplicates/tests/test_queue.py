@@ -181,3 +181,13 @@ def test_read_models_follow_the_merge(twins: Any, coordinator: Any) -> None:
     follow_changes()
     assert PublicListing.objects.filter(case=second).exists()  # published and consenting again, as before
     assert set(CaseMapFact.objects.values_list("case_id", flat=True)) == {first.pk, second.pk}
+
+
+def test_different_people_from_the_queue_with_htmx_replaces_the_card(
+    pair: DuplicatePair, coordinator: Any, client_for: Any
+) -> None:
+    answer = client_for(coordinator).post(
+        reverse("duplicates:decide", args=[pair.pk]), {"decision": "different"}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 200 and f'id="pair-{pair.pk}"'.encode() in answer.content
+    assert DuplicatePair.objects.get(pk=pair.pk).status == PairStatus.DIFFERENT
