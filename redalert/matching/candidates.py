@@ -20,8 +20,31 @@ from redalert.matching.index import is_indexed
 from redalert.matching.keys import digests
 from redalert.matching.models import CandidateKey
 
+FACT_FIELDS = (
+    "organisation_id",
+    "status",
+    "last_seen_on",
+    "person__given_names",
+    "person__first_surname",
+    "person__second_surname",
+    "person__aliases",
+    "person__sex",
+    "person__birth_date",
+    "person__estimated_age",
+    "person__case_id",
+    "last_seen_place__kind",
+    "last_seen_place__code",
+    "last_seen_place__country_code",
+    "last_seen_place__latitude",
+    "last_seen_place__longitude",
+    "last_seen_place__subdivision__code",
+    "last_seen_place__subdivision__kind",
+    # A case merged into another is not a candidate (redalert.duplicates adds the field; read it when present).
+    *(["merged_into"] if any(f.name == "merged_into" for f in Case._meta.concrete_fields) else []),
+)
+
 # How many cases sharing keys are scored at most (those sharing the most keys first).
-SHORTLIST = 150
+SHORTLIST = 80
 
 
 @dataclass(frozen=True)
@@ -66,8 +89,11 @@ def candidates_for(
     ids = shortlist(organisation_id, facts, exclude_case_ids=exclude_case_ids)
     if not ids:
         return []
-    cases = Case.objects.filter(pk__in=ids, organisation_id=organisation_id).select_related(
-        "person", "last_seen_place__subdivision"
+    # Only what the comparison reads: none of the case's encrypted fields is fetched or decrypted here.
+    cases = (
+        Case.objects.filter(pk__in=ids, organisation_id=organisation_id)
+        .select_related("person", "last_seen_place__subdivision")
+        .only(*FACT_FIELDS)
     )
     found = []
     for case in cases:

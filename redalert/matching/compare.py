@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +63,12 @@ class Comparison:
 
 
 def _word_similarity(a: str, b: str) -> tuple[float, Reason | None]:
-    """One name (word or words) against another: equal, sounds alike, or Jaro-Winkler rescaled."""
+    """One name (word or words) against another: equal, sounds alike, or Jaro-Winkler rescaled (symmetric)."""
+    return _ordered_similarity(a, b) if a <= b else _ordered_similarity(b, a)
+
+
+@lru_cache(maxsize=65536)
+def _ordered_similarity(a: str, b: str) -> tuple[float, Reason | None]:
     if not a or not b:
         return 0.0, None
     if a == b:
@@ -107,6 +113,8 @@ def _given(a: PersonFacts, b: PersonFacts) -> tuple[float | None, list[Reason]]:
                                 sim, why = part, [Reason.PART_OF_NAME]
                     if sim > best:
                         best, reasons = sim, why
+                    elif sim == best:  # a tie: both readings' reasons, whatever the order (compare is symmetric)
+                        reasons = reasons + [r for r in why if r not in reasons]
     return best, reasons
 
 
@@ -142,7 +150,7 @@ def _surnames(a: PersonFacts, b: PersonFacts) -> tuple[float | None, list[Reason
                 sim, why = _word_similarity(x, y)
                 if i != j:
                     sim *= SURNAME_OTHER_PLACE
-                if sim > best[0]:
+                if sim > best[0] or (sim == best[0] and why == Reason.SOUNDS_ALIKE):
                     best = (sim, why)
         reasons = [Reason.ONE_SURNAME] if best[0] >= 0.8 else ([Reason.SIMILAR_SURNAMES] if best[0] >= 0.5 else [])
         if best[1] == Reason.SOUNDS_ALIKE:

@@ -112,9 +112,15 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
 
 def words(text: str) -> list[str]:
     """Folded words of a name, without particles: "María de los Ángeles" → ["maria", "angeles"]."""
-    return [w for w in _NON_LETTER.sub(" ", fold(text or "").replace("-", " ")).split() if w not in PARTICLES]
+    return list(_words(text or ""))
 
 
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _NON_LETTER.sub(" ", fold(text or "").replace("-", " ")).split() if w not in PARTICLES)
+
+
+@lru_cache(maxsize=65536)
 def folded(text: str) -> str:
     return " ".join(words(text))
 
@@ -152,9 +158,14 @@ def spanish_key(word: str) -> str:
 def canonical_given(text: str) -> list[str]:
     """The given names a text stands for, folded, nicknames expanded: "Lupita" → ["guadalupe"];
     "María José" → ["maria jose"]; "Beto" → ["alberto", "roberto", "humberto"]. Each item is one full reading."""
+    return list(_canonical_given(text or ""))
+
+
+@lru_cache(maxsize=65536)
+def _canonical_given(text: str) -> tuple[str, ...]:
     parts = words(text)
     if not parts:
-        return []
+        return ()
     joined = " ".join(parts)
     readings: list[str] = []
     if joined.replace(" ", "") in NICKNAMES:
@@ -168,7 +179,7 @@ def canonical_given(text: str) -> list[str]:
     for reading in readings:
         if reading not in out:
             out.append(reading)
-    return out
+    return tuple(out)
 
 
 def is_nickname(text: str) -> bool:
