@@ -43,3 +43,25 @@ def record_decision(
         TimelineEvent.objects.create(case=case, actor=actor, kind=TimelineKind.CONSENT, summary_data=data)
         audit_record(actor, AuditAction.CREATE, decision, case=case, request=request, detail=data)
     return decision
+
+
+def record_decisions(
+    case: Case, decisions: list[ConsentRecord], *, actor: User, request: HttpRequest | None = None
+) -> list[ConsentRecord]:
+    """Store the decisions about several purposes given by the same person at the same time: each its own record
+    (through record_decision), all or none. Every purpose is checked before anything is written, so a refusal for one
+    purpose leaves no record for the others; a signed form's scan is stored once and shared by the records."""
+    refusals = [
+        f"{d.get_purpose_display()}: {verdict.reason}"
+        for d in decisions
+        if not (verdict := may_record(case, d.purpose, d.decided_on))
+    ]
+    if refusals:
+        raise ConsentRefused(" ".join(refusals))
+    recorded: list[ConsentRecord] = []
+    with transaction.atomic():
+        for decision in decisions:
+            if recorded and recorded[0].form_scan:
+                decision.form_scan = recorded[0].form_scan.name  # the file stored with the first record
+            recorded.append(record_decision(case, decision, actor=actor, request=request))
+    return recorded
