@@ -188,17 +188,19 @@ def _token(subkey: bytes, text: str) -> int:
 
 
 def blocking_tokens(facts: PersonFacts, key: bytes) -> set[int]:
-    """Keyed digests of (given-name sound, surname sound, birth-year band, window of the date last seen), of (both
-    surnames' sounds, band, window) and of (given-name sound, both surnames' sounds, birth year): two records are
-    candidates only if they share one. Each token pairs names with dates, so that no token holds a large share."""
+    """Keyed digests of (given-name sound, surname sound, birth-year band, window of the date last seen, state), of
+    (both surnames' sounds, band, window, state) and of (given-name sound, both surnames' sounds, birth year): two
+    records are candidates only if they share one. Each token pairs names with dates (and the state), so that no
+    token holds a large share of the cases."""
     subkey = derive(key, "block")
     given = {spanish_key(w) for w in _given_words(facts)} - {""}
     surnames = {spanish_key(w) for w in _surnames(facts)} - {""}
     if not given and not surnames:
         return set()
     bands, windows = _bands(facts), _windows(facts)
+    state = facts.subdivision_code or "?"
     tokens = {
-        _token(subkey, f"gs|{g}|{s}|{b}|{w}")
+        _token(subkey, f"gs|{g}|{s}|{b}|{w}|{state}")
         for g in (given or {"?"})
         for s in (surnames or {"?"})
         for b in bands
@@ -206,7 +208,7 @@ def blocking_tokens(facts: PersonFacts, key: bytes) -> set[int]:
     }
     ordered = sorted(surnames)
     pairs = {f"{a}|{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :]}
-    tokens |= {_token(subkey, f"ss|{p}|{b}|{w}") for p in pairs for b in bands for w in windows}
+    tokens |= {_token(subkey, f"ss|{p}|{b}|{w}|{state}") for p in pairs for b in bands for w in windows}
     years = facts.birth_years()
     if years is not None:  # reported months apart: the full name's sounds and the birth year still agree
         tokens |= {
@@ -224,35 +226,45 @@ class Encoded:
     bits: int
     ones: tuple[int, ...]
     tokens: frozenset[int]
+    segments: tuple[int, ...] = ()  # the fields' bits, each as its own integer (the comparison's inner loop)
 
     @classmethod
     def of(cls, organisation_id: int, case_id: int, bits: bytes, tokens: Iterable[int]) -> Encoded:
         value = int.from_bytes(bits, "big")
-        return cls(organisation_id, case_id, value, ones(value), frozenset(tokens))
+        segments = tuple(value & mask for mask in MASKS)
+        return cls(organisation_id, case_id, value, ones(value), frozenset(tokens), segments)
+
+
+def _score(a: Encoded, b: Encoded) -> float:
+    """`similarity` on the precomputed segments (the same value, faster)."""
+    total = weight = 0.0
+    for sa, sb, na, nb, w in zip(a.segments, b.segments, a.ones, b.ones, WEIGHTS, strict=True):
+        if na and nb:
+            total += w * 2 * (sa & sb).bit_count() / (na + nb)
+            weight += w
+    return total / weight if weight else 0.0
 
 
 def compare_all(records: Iterable[Encoded], threshold: float) -> list[tuple[Encoded, Encoded, float]]:
     """Pairs of encodings of DIFFERENT organisations that share a blocking token and whose similarity is at least
-    `threshold`, each pair once (lower case id first)."""
+    `threshold`, each pair once (lower case id first). A pair that shares several tokens is scored only in the block
+    of the smallest token they share, so no set of the pairs seen is kept (memory stays proportional to the
+    encodings)."""
     by_token: dict[int, list[Encoded]] = {}
     for record in records:
         for token in record.tokens:
             by_token.setdefault(token, []).append(record)
-    seen: set[tuple[int, int]] = set()
     found: list[tuple[Encoded, Encoded, float]] = []
-    for block in by_token.values():
+    for token, block in by_token.items():
         if len(block) < 2:
             continue
         for i, a in enumerate(block):
             for b in block[i + 1 :]:
                 if a.organisation_id == b.organisation_id:
                     continue
-                first, second = (a, b) if a.case_id < b.case_id else (b, a)
-                pair = (first.case_id, second.case_id)
-                if pair in seen:
+                if len(a.tokens) > 1 and len(b.tokens) > 1 and min(a.tokens & b.tokens) != token:
                     continue
-                seen.add(pair)
-                score = similarity(a.bits, b.bits, a.ones, b.ones)
+                score = _score(a, b)
                 if score >= threshold:
-                    found.append((first, second, score))
+                    found.append((a, b, score) if a.case_id < b.case_id else (b, a, score))
     return found
