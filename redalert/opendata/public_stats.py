@@ -122,7 +122,7 @@ def _ids(table: Table, row_key: str) -> frozenset[int]:
     cell = row.cells.get("cases") if row is not None else None
     if cell is None or cell.cases is None:
         return frozenset()
-    return cell.cases
+    return frozenset(cell.cases)  # the report loads the ids behind a count only when asked for
 
 
 def count_year(organisation: Organisation, year: int, *, today: date | None = None) -> YearCounts:

@@ -1,20 +1,19 @@
 """Everything a yearly report reads from the database, loaded once per report and only when a table asks for it
-(`YearData`): the cases worked (redalert.statistics.worked), the located results, the trafficking facts and route,
-the legal facts, and the places they name, reduced to the state or department they lie in.
+(`YearData`): the case counts of the year (redalert.statistics.worked.YearCases, counted by the database), the
+trafficking facts and route, the legal facts of the cases worked or followed up (matched in SQL), and the places
+they name, reduced to the state or department they lie in.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
-from django.db import DatabaseError, connection
-from django.db.models import TextField
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,15 @@ from redalert.places.models import Place, PlaceKind
 from redalert.places.names import country_name
 from redalert.statistics.periods import Period, proceeding_periods
 from redalert.statistics.scope import Scope
-from redalert.statistics.worked import ID_CHUNK, WorkedCases, cases_worked_in, json_lists, located_results
+from redalert.statistics.worked import (
+    ID_CHUNK,
+    WorkedCases,
+    YearCases,
+    cases_worked_in,
+    is_served,
+    is_worked,
+    json_lists,
+)
 
 SUBDIVISION, LOCALITY = PlaceKind.SUBDIVISION.value, PlaceKind.LOCALITY.value
 
@@ -40,9 +47,10 @@ class RouteStop:
 class YearData:
     """Everything a yearly report reads, loaded once and only when a table asks for it.
 
-    Used as a context manager (`with YearData(...) as data:`), it also keeps the ids of the cases that may be worked
-    in a temporary table while the tables are built, so that each related table is matched against that small
-    table instead of filtering the case table again (one scan of the cases per report instead of one per table).
+    The case counts come from the database (`cases`: redalert.statistics.worked.YearCases, one query for every
+    case-level table); related tables are read for the cases searched for (or followed up) in the year only, matched
+    in SQL. `worked` loads every case into Python (the reference implementation, and what redalert.opendata reads).
+    Usable as a context manager (`with YearData(...) as data:`), as the pages do; it holds nothing to release.
     """
 
     def __init__(self, scope: Scope, year: int, today: date | None = None) -> None:
@@ -50,79 +58,57 @@ class YearData:
         self.period = Period(year)
         self.year = year
         self.today = today or timezone.localdate()
-        self.cases = scope.cases()
-        self._keep_ids = False
-        self._temporary_table = ""
+        self.scope_cases = scope.cases()
 
     def __enter__(self) -> YearData:
-        self._keep_ids = True
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._temporary_table:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute(f"DROP TABLE IF EXISTS {self._temporary_table}")
-            except DatabaseError:  # an aborted transaction drops it on rollback
-                pass
-            self._temporary_table = ""
+        return None
+
+    @cached_property
+    def cases(self) -> YearCases:
+        return YearCases(self.scope_cases, self.year)
 
     @cached_property
     def worked(self) -> WorkedCases:
-        worked = cases_worked_in(self.cases, self.year)
-        if self._keep_ids:
-            worked.case_ids_sql = self._keep_case_ids(worked.ids | worked.follow_up)
-        return worked
-
-    def _keep_case_ids(self, ids: frozenset[int]) -> RawSQL:
-        # Only a generated name goes into these statements; the ids are parameters.
-        name = f"statistics_cases_{secrets.token_hex(6)}"
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint PRIMARY KEY)")
-            self._temporary_table = name
-            if connection.vendor == "postgresql":
-                cursor.execute(f"INSERT INTO {name} (id) SELECT unnest(%s::bigint[])", [sorted(ids)])
-                cursor.execute(f"ANALYZE {name}")
-            else:
-                cursor.executemany(f"INSERT INTO {name} (id) VALUES (%s)", [(i,) for i in ids])  # noqa: S608
-        return RawSQL(f"SELECT id FROM {name}", ())  # noqa: S608, S611
-
-    @property
-    def worked_total(self) -> int:
-        return len(self.worked.ids)
-
-    @property
-    def served_total(self) -> int:
-        """The cases searched for or in follow-up in the year: the denominator of the care and legal figures."""
-        return len(self.worked.served)
+        return cases_worked_in(self.scope_cases, self.year)
 
     @cached_property
-    def located_results(self) -> dict[int, str | None]:
-        return located_results(self.worked)
+    def worked_total(self) -> int:
+        return self.cases.count(is_worked)
+
+    @cached_property
+    def served_total(self) -> int:
+        """The cases searched for or in follow-up in the year: the denominator of the care and legal figures."""
+        return self.cases.count(is_served)
+
+    def of_cases(self, queryset: QuerySet[Any], path: str = "case", *, served: bool = False) -> QuerySet[Any]:
+        """The rows of a related table whose case (reached through `path`) was searched for in the year (or, with
+        `served`, searched for or followed up)."""
+        return queryset.filter(**{f"{path}__in": self.cases.case_ids(served=served)})
+
+    def worked_ids(self) -> frozenset[int]:
+        """The ids of every case searched for in the year (for the lists of cases behind a figure)."""
+        return self.cases.ids(is_worked)
 
     @cached_property
     def facts(self) -> dict[int, tuple[list[str], str]]:
         """Per worked case with trafficking facts: (exploitation types, organised crime)."""
-        ids = self.worked.ids
         rows = list(
-            self.worked.of_cases(TraffickingFacts.objects.all())
+            self.of_cases(TraffickingFacts.objects.all())
             .annotate(types_json=Cast("exploitation_types", TextField()))
             .order_by()
             .values_list("case_id", "types_json", "organised_crime")
         )
         types = json_lists(types_json for _c, types_json, _crime in rows)
-        return {c: (t, crime) for (c, _json, crime), t in zip(rows, types, strict=True) if c in ids}
+        return {c: (t, crime) for (c, _json, crime), t in zip(rows, types, strict=True)}
 
     @cached_property
     def route(self) -> dict[int, list[RouteStop]]:
-        ids = self.worked.ids
-        rows = [
-            row
-            for row in self.worked.of_cases(TraffickingEvent.objects.all())
-            .order_by()
-            .values_list("case_id", "event_type", "place_id")
-            if row[0] in ids
-        ]
+        rows = list(
+            self.of_cases(TraffickingEvent.objects.all()).order_by().values_list("case_id", "event_type", "place_id")
+        )
         keys = place_keys({place_id for _c, _e, place_id in rows if place_id is not None})
         stops: dict[int, list[RouteStop]] = defaultdict(list)
         for case_id, event_type, place_id in rows:
@@ -131,7 +117,7 @@ class YearData:
 
     @cached_property
     def legal(self) -> LegalFacts:
-        return legal_facts(self.worked, self.today)
+        return legal_facts(self, self.today)
 
     def place_labels(self, keys: Iterable[str]) -> dict[str, str]:
         return place_labels(keys)
@@ -192,19 +178,18 @@ class LegalFacts:
     convictions: list[tuple[int, date | None]] = field(default_factory=list)
 
 
-def legal_facts(worked: WorkedCases, today: date) -> LegalFacts:
-    ids = worked.served
+def legal_facts(data: YearData, today: date) -> LegalFacts:
+    """The proceedings and convictions of the cases searched for or followed up in the year."""
     proceedings = {
         pk: (case_id, lawyer_id, filed, recorded_on)
-        for pk, case_id, lawyer_id, filed, recorded_on in worked.of_cases(Proceeding.objects.all())
+        for pk, case_id, lawyer_id, filed, recorded_on in data.of_cases(Proceeding.objects.all(), served=True)
         .order_by()
         .annotate(recorded_on=Cast(TruncDate("created_at", tzinfo=timezone.get_default_timezone()), TextField()))
         .values_list("id", "case_id", "lawyer_id", "complaint_filed_on", "recorded_on")
-        if case_id in ids
     }
     changes: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
     for proceeding_id, to_status, on, pk in (
-        worked.of_cases(StatusChange.objects.all(), "proceeding__case")
+        data.of_cases(StatusChange.objects.all(), "proceeding__case", served=True)
         .order_by()
         .values_list("proceeding_id", "to_status", "changed_on", "id")
     ):
@@ -219,10 +204,10 @@ def legal_facts(worked: WorkedCases, today: date) -> LegalFacts:
         periods = proceeding_periods(start, [(on, to) for on, _pk, to in history])
         facts.proceedings.append(ProceedingFacts(pk, case_id, lawyer_id is not None, filed, periods))
     for case_id, convicted_on in (
-        worked.of_cases(Accused.objects.filter(outcome=AccusedOutcome.CONVICTED), "proceeding__case")
+        data.of_cases(Accused.objects.filter(outcome=AccusedOutcome.CONVICTED), "proceeding__case", served=True)
         .order_by()
         .values_list("proceeding__case_id", "outcome_on")
     ):
-        if case_id in ids and (convicted_on is None or convicted_on <= today):
+        if convicted_on is None or convicted_on <= today:
             facts.convictions.append((case_id, convicted_on))
     return facts

@@ -146,7 +146,7 @@ def figure_cases(
     section = built.section_for(found)
     if not permissions.may_list_section(user, section):
         raise Http404("No such list.")
-    listable = sorted(permissions.listable_case_ids(user, scope, cell.cases, section))
+    listable = sorted(permissions.listable_case_ids(user, scope, frozenset(cell.cases), section))
     page = Paginator(listable, CASES_PER_PAGE).get_page(page_number)
     cases = list(permissions.visible_case_rows(user, list(page.object_list)))
     audit_record(

@@ -50,6 +50,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -84,7 +85,7 @@ class Cell:
     value: Number | None
     denominator: int | None = None
     no_data: int | None = None
-    cases: frozenset[int] | None = None
+    cases: AbstractSet[int] | None = None  # a frozenset, or ids loaded when first read (see count_cell)
     unit: str = ""
     link: str = ""  # set by a page for viewers who may open the list of cases; never exported
 
@@ -548,7 +549,15 @@ def download(report: Report, fmt: str, stem: str) -> HttpResponse:
     return response
 
 
+def case_set(cases: Iterable[int]) -> AbstractSet[int]:
+    """The ids as a frozenset, unless they are already an immutable set that knows its size without its members
+    (redalert.statistics.worked.CaseIds: counted by the database, loaded only for a list of cases)."""
+    if isinstance(cases, AbstractSet) and not isinstance(cases, set):
+        return cases
+    return frozenset(cases)
+
+
 def count_cell(cases: Iterable[int], denominator: int | None = None, no_data: int | None = None) -> Cell:
     """A count of cases with its case ids (the usual cell of a case-based table)."""
-    ids = frozenset(cases)
+    ids = case_set(cases)
     return Cell(len(ids), denominator=denominator, no_data=no_data, cases=ids)

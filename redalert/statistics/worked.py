@@ -26,14 +26,28 @@ figures, never as a case still searched for.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
@@ -237,15 +251,8 @@ def json_lists(texts: Iterable[str | None]) -> list[list[Any]]:
     return [value if isinstance(value, list) else [] for value in parsed]
 
 
-def cases_worked_in(cases: QuerySet[Case], year: int) -> WorkedCases:
-    """Cases searched for (worked) in `year`, carried over and into next year, and in follow-up (see module doc)."""
-    period = Period(year)
-    before = date(year - 1, 12, 31)
-    # The current closing date is the latest closure: a case closed before the year (and not reopened since) was
-    # neither searched for nor followed up in it.
-    candidates = cases.filter(reported_at__lt=period.end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=period.first_day)
-    )
+def load_rows(candidates: QuerySet[Case]) -> tuple[dict[int, CaseRow], dict[int, date | None]]:
+    """What the general indicators need to know about these cases, and their closing dates."""
     rows: dict[int, CaseRow] = {}
     closed_on: dict[int, date | None] = {}
     values = list(
@@ -284,6 +291,20 @@ def cases_worked_in(cases: QuerySet[Case], year: int) -> WorkedCases:
             last_seen_place_id=place_id,
         )
         closed_on[pk] = closed
+    return rows, closed_on
+
+
+def cases_worked_in(cases: QuerySet[Case], year: int) -> WorkedCases:
+    """Cases searched for (worked) in `year`, carried over and into next year, and in follow-up (see module doc).
+
+    Every case loaded into Python: the reference the report's database counts (YearCases) are tested against, and
+    what the public statistics (redalert.opendata) read."""
+    period = Period(year)
+    before = date(year - 1, 12, 31)
+    # The current closing date is the latest closure: a case closed before the year (and not reopened since) was
+    # neither searched for nor followed up in it.
+    candidates = year_candidates(cases, period)
+    rows, closed_on = load_rows(candidates)
     # The case columns answer for every case never reopened; the status history is read for those reopened.
     reopened_ids = set(
         status_events()
@@ -335,3 +356,398 @@ def located_results(worked: WorkedCases) -> dict[int, str | None]:
                 found = [to for _on, _from, to in changes if to in LOCATED_STATUSES]
                 results[case_id] = found[-1] if found else None
     return results
+
+
+# -----------------------------------------------------------------------------------------------------------------
+# The same definitions, counted by the database (issue 14: the report at a million cases).
+#
+# Each case gets one class: a bit set of the flags below, which says every set of the report it belongs to (the
+# predicates under it, one per set). For a case never reopened (no status change from "closed"), the class is a
+# SQL expression (`class_expression`): search_periods and follow_up_periods without a history are one period
+# each, so "searched for during the year" and "under way at the end of a day" are comparisons of its dates. For a
+# case reopened (rare), the class is computed in Python from its status history (`class_of`, with the functions
+# above). The property test checks, on random histories, that the SQL class equals `class_of` for every case.
+# -----------------------------------------------------------------------------------------------------------------
+
+WORKED = 1  # searched for on at least one day of the year
+CARRIED_IN = 2  # searched for on 31 December of the year before, and after it
+CARRIED_OUT = 4  # searched for on 31 December of the year, and after it
+FOLLOW_UP = 8  # located by the end of the year and in follow-up at some time in it
+LOCATED_IN_YEAR = 16  # the date located is in the year
+REPORTED_BEFORE = 32  # reported before the year
+
+
+def is_worked(c: int) -> bool:
+    return bool(c & WORKED)
+
+
+def is_carried_over(c: int) -> bool:
+    return bool(c & WORKED and c & CARRIED_IN)
+
+
+def is_new(c: int) -> bool:
+    return bool(c & WORKED and not c & CARRIED_IN)
+
+
+def is_reopened(c: int) -> bool:
+    return is_new(c) and bool(c & REPORTED_BEFORE)
+
+
+def is_located(c: int) -> bool:
+    return bool(c & WORKED and c & LOCATED_IN_YEAR)
+
+
+def is_not_located_at_end(c: int) -> bool:
+    return bool(c & WORKED and not c & LOCATED_IN_YEAR)
+
+
+def is_carried_into_next(c: int) -> bool:
+    return is_not_located_at_end(c) and bool(c & CARRIED_OUT)
+
+
+def is_search_closed(c: int) -> bool:
+    return is_not_located_at_end(c) and not c & CARRIED_OUT
+
+
+def is_follow_up(c: int) -> bool:
+    return bool(c & FOLLOW_UP)
+
+
+def is_located_earlier(c: int) -> bool:
+    return is_follow_up(c) and not is_located(c)
+
+
+def is_served(c: int) -> bool:
+    """Searched for or in follow-up during the year: what the care and legal figures count."""
+    return bool(c & (WORKED | FOLLOW_UP))
+
+
+def class_of(
+    period: Period,
+    reported_on: date,
+    located_on: date | None,
+    closed_on: date | None,
+    changes: list[tuple[date, str, str]] | None,
+) -> int:
+    """The class of one case in the year, from its periods (the reference: the SQL expression must equal it)."""
+    c = 0
+    if reported_on > period.last_day:
+        return c
+    search = search_periods(reported_on, located_on, closed_on, changes)
+    if during(search, period):
+        c |= WORKED
+    if after(search, date(period.year - 1, 12, 31)):
+        c |= CARRIED_IN
+    if after(search, period.last_day):
+        c |= CARRIED_OUT
+    located_by_end = located_on is not None and located_on <= period.last_day
+    if located_by_end and during(follow_up_periods(located_on, closed_on, changes), period):
+        c |= FOLLOW_UP
+    if located_on in period:
+        c |= LOCATED_IN_YEAR
+    if reported_on < period.first_day:
+        c |= REPORTED_BEFORE
+    return c
+
+
+def reopened_filter() -> Exists:
+    """Whether a case was ever reopened (a status change from "closed"): its class needs its status history."""
+    return Exists(status_events().filter(case=OuterRef("pk"), summary_data__from=CaseStatus.CLOSED))
+
+
+def year_candidates(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    """A superset of the cases searched for or followed up in the year: reported by its end, not closed before it
+    (the current closing date is the latest closure)."""
+    return cases.filter(reported_at__lt=period.end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=period.first_day)
+    )
+
+
+def _ended_after(day: date) -> Q:
+    """A single search period (never reopened) still under way after `day`, given it started by then: neither
+    located nor closed on or before `day`."""
+    return (Q(located_on__isnull=True) | Q(located_on__gt=day)) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
+def class_conditions(period: Period) -> dict[int, Q]:
+    """For a case never reopened (reported by the end of the year): the condition of each flag, in SQL. The search
+    is one period, from the report until located or closed (the earlier), so: searched for during the year = not
+    ended before it, or reported in it; under way after a day = reported by then and ended after it. Reported dates
+    are local dates: compared as instants against the year's bounds."""
+    before = date(period.year - 1, 12, 31)
+    return {
+        WORKED: Q(reported_at__lt=period.end) & (_ended_after(before) | Q(reported_at__gte=period.start)),
+        CARRIED_IN: Q(reported_at__lt=period.start) & _ended_after(before),
+        CARRIED_OUT: Q(reported_at__lt=period.end) & _ended_after(period.last_day),
+        FOLLOW_UP: Q(located_on__isnull=False, located_on__lte=period.last_day)
+        & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.first_day) | Q(located_on__gte=period.first_day)),
+        LOCATED_IN_YEAR: Q(located_on__gte=period.first_day, located_on__lte=period.last_day),
+        REPORTED_BEFORE: Q(reported_at__lt=period.start),
+    }
+
+
+def class_expression(period: Period) -> Any:
+    """The class of a case never reopened, as one SQL integer expression."""
+    conditions = class_conditions(period).items()
+    flags = [SqlCase(When(condition, then=Value(bit)), default=Value(0)) for bit, condition in conditions]
+    expression: Any = flags[0]
+    for flag in flags[1:]:
+        expression = expression + flag
+    return ExpressionWrapper(expression, output_field=IntegerField())
+
+
+# The case-level columns the report's tables group by (dimension → expression over the case).
+DIMENSIONS: dict[str, Any] = {
+    "sex": F("person__sex"),
+    "age": F("person__age_at_disappearance"),
+    "nationalities": Cast("person__nationalities", TextField()),
+    "indigenous": F("person__indigenous"),
+    "indigenous_people": F("person__indigenous_people"),
+    "last_seen_place": F("last_seen_place_id"),
+    "outcome": F("outcome__result"),
+    "status": F("status"),
+}
+# The groupings the tables ask for (the class is always grouped on), and the few counted by the database: each a
+# GROUP BY over the cases, so as few as possible; a grouping asked for is summed from the first counted one that
+# holds its dimensions.
+GROUPINGS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("sex",),
+    ("age",),
+    ("nationalities",),
+    ("indigenous", "indigenous_people"),
+    ("last_seen_place",),
+    ("outcome", "status"),
+)
+COUNTED: tuple[tuple[str, ...], ...] = (
+    ("sex", "age", "indigenous"),
+    ("nationalities", "indigenous", "indigenous_people"),
+    ("last_seen_place",),
+    ("outcome", "status"),  # counted for the cases located in the year only: what the alive/deceased table reads
+)
+LOCATED_ONLY = ("outcome", "status")
+Group = tuple[Any, ...]  # the values of a grouping's dimensions
+ClassPredicate = Callable[[int], bool]
+
+
+def _dimension_values(row: CaseRow, outcome: str | None, grouping: tuple[str, ...]) -> Group:
+    """A reopened case's values for a grouping, as the database would give them."""
+    values = {
+        "sex": row.sex,
+        "age": row.age,
+        "nationalities": json.dumps(row.nationalities),
+        "indigenous": row.indigenous,
+        "indigenous_people": row.indigenous_people,
+        "last_seen_place": row.last_seen_place_id,
+        "outcome": outcome,
+        "status": row.status,
+    }
+    return tuple(values[d] for d in grouping)
+
+
+class CaseIds(AbstractSet[int]):
+    """The case ids behind a count, loaded from the database only when asked for (a list of cases behind a
+    figure): the count is known without them."""
+
+    def __init__(self, count: int, load: Callable[[], Iterable[int]]) -> None:
+        self.count = count
+        self._load = load
+        self._ids: frozenset[int] | None = None
+
+    @property
+    def ids(self) -> frozenset[int]:
+        if self._ids is None:
+            self._ids = frozenset(self._load())
+        return self._ids
+
+    def __len__(self) -> int:
+        return self.count if self._ids is None else len(self._ids)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.ids
+
+    @classmethod
+    def _from_iterable(cls, iterable: Iterable[Any]) -> frozenset[Any]:
+        """What set operations (&, |, -) return: a plain frozenset."""
+        return frozenset(iterable)
+
+    def __hash__(self) -> int:
+        return hash(self.ids)
+
+
+class YearCases:
+    """The cases of a report's year counted by the database: the class of every case (see the flags above) and the
+    number of cases in each class and value of the report's groupings (one query), without loading the cases.
+    Reopened cases (rare) are classed in Python from their status history and added to the counts."""
+
+    def __init__(self, cases: QuerySet[Case], year: int) -> None:
+        self.period = Period(year)
+        self.candidates = year_candidates(cases, self.period)
+        conditions = class_conditions(self.period)
+        self._simple = (
+            self.candidates.alias(reopened=reopened_filter())
+            .filter(reopened=False)
+            .filter(conditions[WORKED] | conditions[FOLLOW_UP])
+            .annotate(case_class=class_expression(self.period))
+        )
+        self._reopened = self.candidates.alias(reopened=reopened_filter()).filter(reopened=True)
+
+    # The reopened cases: classed in Python, with their rows and outcomes.
+    @cached_property
+    def _reopened_classes(self) -> dict[int, tuple[int, CaseRow, str | None]]:
+        rows, closed_on = load_rows(self._reopened)
+        if not rows:
+            return {}
+        histories = status_changes_of(rows)
+        outcomes = dict(Outcome.objects.filter(case__in=self._reopened).order_by().values_list("case_id", "result"))
+        classes: dict[int, tuple[int, CaseRow, str | None]] = {}
+        for pk, row in rows.items():
+            c = class_of(self.period, row.reported_on, row.located_on, closed_on[pk], histories.get(pk, []))
+            if is_served(c):
+                classes[pk] = (c, row, outcomes.get(pk))
+        return classes
+
+    @cached_property
+    def groups(self) -> dict[tuple[str, ...], Counter[tuple[int, Group]]]:
+        """For each grouping: (class, values) → number of cases searched for or followed up in the year."""
+        counted = self._count_groups()
+        for c, row, outcome in self._reopened_classes.values():
+            for grouping in COUNTED:
+                if grouping != LOCATED_ONLY or is_located(c):
+                    counted[grouping][(c, _dimension_values(row, outcome, grouping))] += 1
+        groups: dict[tuple[str, ...], Counter[tuple[int, Group]]] = {}
+        for grouping in GROUPINGS:
+            source = next(g for g in COUNTED if set(grouping) <= set(g))
+            positions = [source.index(d) for d in grouping]
+            summed: Counter[tuple[int, Group]] = Counter()
+            for (c, values), n in counted[source].items():
+                summed[(c, tuple(values[i] for i in positions))] += n
+            groups[grouping] = summed
+        return groups
+
+    def _count_groups(self) -> dict[tuple[str, ...], Counter[tuple[int, Group]]]:
+        """One GROUP BY over the cases never reopened for each grouping of COUNTED."""
+        counted: dict[tuple[str, ...], Counter[tuple[int, Group]]] = {}
+        conditions = class_conditions(self.period)
+        for grouping in COUNTED:
+            cases = self._simple
+            if grouping == LOCATED_ONLY:  # the outcome is joined for these cases only
+                cases = cases.filter(conditions[WORKED] & conditions[LOCATED_IN_YEAR])
+            rows = (
+                cases.annotate(**{f"d_{d}": DIMENSIONS[d] for d in grouping})
+                .order_by()
+                .values("case_class", *(f"d_{d}" for d in grouping))
+                .annotate(n=Count("*"))
+                .values_list("case_class", *(f"d_{d}" for d in grouping), "n")
+            )
+            counted[grouping] = Counter({(c, tuple(values)): n for c, *values, n in rows})
+        return counted
+
+    def count(self, predicate: ClassPredicate) -> int:
+        return sum(n for (c, _v), n in self.groups[()].items() if predicate(c))
+
+    def grouped(
+        self, grouping: tuple[str, ...], predicate: ClassPredicate, key: Callable[[Group], Any]
+    ) -> dict[Any, int]:
+        """The cases of the classes `predicate` accepts, counted by `key` of their values for `grouping`."""
+        counts: Counter[Any] = Counter()
+        for (c, values), n in self.groups[grouping].items():
+            if predicate(c):
+                counts[key(values)] += n
+        return dict(counts)
+
+    def ids(
+        self,
+        predicate: ClassPredicate,
+        grouping: tuple[str, ...] = (),
+        where: Callable[[Group], bool] = lambda _values: True,
+    ) -> frozenset[int]:
+        """The ids of the cases of the classes `predicate` accepts whose values for `grouping` `where` accepts (a
+        list of cases behind a figure: loaded from the database)."""
+        rows = (
+            self._simple.annotate(**{f"d_{d}": DIMENSIONS[d] for d in grouping})
+            .order_by()
+            .values_list("id", "case_class", *(f"d_{d}" for d in grouping))
+        )
+        found = {pk for pk, c, *values in rows.iterator(chunk_size=20000) if predicate(c) and where(tuple(values))}
+        for pk, (c, row, outcome) in self._reopened_classes.items():
+            if predicate(c) and where(_dimension_values(row, outcome, grouping)):
+                found.add(pk)
+        return frozenset(found)
+
+    def cases(
+        self,
+        predicate: ClassPredicate,
+        grouping: tuple[str, ...] = (),
+        where: Callable[[Group], bool] = lambda _values: True,
+        *,
+        count: int | None = None,
+    ) -> CaseIds:
+        """The lazy ids behind a count (counted from the groups unless `count` is given)."""
+        if count is None:
+            count = sum(n for (c, values), n in self.groups[grouping].items() if predicate(c) and where(values))
+        return CaseIds(count, lambda: self.ids(predicate, grouping, where))
+
+    @cached_property
+    def located_by_history(self) -> dict[int, str | None]:
+        """The cases located in the year with neither an outcome recorded nor a located status: the last located
+        status of their history (None: no data)."""
+        conditions = class_conditions(self.period)
+        unresolved = (
+            self._simple.filter(conditions[WORKED] & conditions[LOCATED_IN_YEAR], outcome__isnull=True)
+            .exclude(status__in=LOCATED_STATUSES)
+            .values("id")
+        )
+        results: dict[int, str | None] = dict.fromkeys(unresolved.values_list("id", flat=True))
+        found = status_changes(status_events(to=LOCATED_STATUSES).filter(case__in=unresolved))
+        reopened = [
+            pk
+            for pk, (c, row, outcome) in self._reopened_classes.items()
+            if is_located(c) and direct_result(outcome, row.status) is None
+        ]
+        results.update(dict.fromkeys(reopened))
+        found.update(status_changes_of(reopened, to=LOCATED_STATUSES))
+        for case_id, changes in found.items():
+            if case_id in results:
+                located = [to for _on, _from, to in changes if to in LOCATED_STATUSES]
+                results[case_id] = located[-1] if located else None
+        return results
+
+    def case_ids(self, *, served: bool = False) -> QuerySet[Case, Any]:
+        """The ids of the cases searched for (or, with `served`, searched for or followed up) in the year, as a
+        subquery for related tables (`case__in`): exact, in SQL."""
+        conditions = class_conditions(self.period)
+        condition = conditions[WORKED] | conditions[FOLLOW_UP] if served else conditions[WORKED]
+        simple = self._simple.filter(condition).values("id")
+        predicate = is_served if served else is_worked
+        reopened = [pk for pk, (c, _row, _outcome) in self._reopened_classes.items() if predicate(c)]
+        return Case.objects.filter(Q(pk__in=simple) | Q(pk__in=reopened)).values("id")
+
+
+def direct_result(outcome: str | None, status: str) -> str | None:
+    """Alive or deceased from the recorded outcome, else from a located status; None: the history must answer."""
+    if outcome is not None:
+        return outcome
+    return status if status in LOCATED_STATUSES else None
+
+
+def located_results_of(year_cases: YearCases) -> tuple[dict[str | None, int], Callable[[str | None], frozenset[int]]]:
+    """The cases located in the year by result (as located_results: the recorded outcome, else the status she was
+    located with, else the last located status of her history, else None), counted by the database; and a loader
+    of the ids of one result."""
+    counts = year_cases.grouped(("outcome", "status"), is_located, lambda values: direct_result(*values))
+    unresolved_count = counts.pop(None, 0)
+    by_history = year_cases.located_by_history if unresolved_count else {}
+    for result in by_history.values():
+        counts[result] = counts.get(result, 0) + 1
+
+    def load(result: str | None) -> frozenset[int]:
+        found = {pk for pk, r in by_history.items() if r == result}
+        if result is not None:
+            found |= year_cases.ids(is_located, ("outcome", "status"), lambda values: direct_result(*values) == result)
+        return frozenset(found)
+
+    return counts, load

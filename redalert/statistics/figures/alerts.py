@@ -17,14 +17,11 @@ def alerts_table(data: YearData) -> Table:
     period = data.period
     by_kind: dict[str, set[int]] = defaultdict(set)
     counts: Counter[str] = Counter()
-    ids = data.worked.ids
     for case_id, kind in (
-        data.worked.of_cases(Alert.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end))
+        data.of_cases(Alert.objects.filter(issued_at__gte=period.start, issued_at__lt=period.end))
         .order_by()
         .values_list("case_id", "kind")
     ):
-        if case_id not in ids:
-            continue
         by_kind[kind].add(case_id)
         counts[kind] += 1
     rows = [
@@ -46,7 +43,7 @@ def alert_authorities_table(data: YearData) -> Table:
     redalert.alerts.diligence): addressed, received (a message accepted), acknowledged, median hours from the
     first accepted message to the first acknowledgement."""
     period = data.period
-    recipients = data.worked.of_cases(
+    recipients = data.of_cases(
         Recipient.objects.filter(
             alert__issued_at__gte=period.start,
             alert__issued_at__lt=period.end,
@@ -58,8 +55,7 @@ def alert_authorities_table(data: YearData) -> Table:
     for authority_id, alert_id, case_id in recipients.order_by().values_list(
         "authority_id", "alert_id", "alert__case_id"
     ):
-        if case_id in data.worked.ids:
-            addressed[(authority_id, alert_id)] = case_id
+        addressed[(authority_id, alert_id)] = case_id
     received = {
         (r["recipient__authority_id"], r["recipient__alert_id"]): r["first_sent"]
         for r in Delivery.objects.filter(recipient__in=recipients.values("pk"), message__sent_at__isnull=False)

@@ -15,15 +15,15 @@ from redalert.statistics.tables import Cell, Column, Row, Table, count_cell
 
 def services_table(data: YearData) -> Table:
     period = data.period
-    ids = data.worked.served
     rows_by_type: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for case_id, service_type, recipient in (
-        data.worked.of_cases(Service.objects.filter(given_on__gte=period.first_day, given_on__lte=period.last_day))
+        data.of_cases(
+            Service.objects.filter(given_on__gte=period.first_day, given_on__lte=period.last_day), served=True
+        )
         .order_by()
         .values_list("case_id", "service_type", "recipient")
     ):
-        if case_id in ids:
-            rows_by_type[service_type].append((case_id, recipient))
+        rows_by_type[service_type].append((case_id, recipient))
 
     def cells(items: list[tuple[int, str]]) -> dict[str, Cell]:
         return {
@@ -70,14 +70,13 @@ def expenses_table(data: YearData) -> Table:
     amounts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     cases_by: dict[tuple[str, str], set[int]] = defaultdict(set)
     currencies: set[str] = set()
-    ids = data.worked.served
     for case_id, category, amount, currency in (
-        data.worked.of_cases(Expense.objects.filter(spent_on__gte=period.first_day, spent_on__lte=period.last_day))
+        data.of_cases(
+            Expense.objects.filter(spent_on__gte=period.first_day, spent_on__lte=period.last_day), served=True
+        )
         .order_by()
         .values_list("case_id", "category", "amount", "currency")
     ):
-        if case_id not in ids:
-            continue
         entries[category].append(case_id)
         amounts[(category, currency)] += amount
         cases_by[(category, currency)].add(case_id)

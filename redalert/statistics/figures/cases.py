@@ -7,30 +7,49 @@ from django.utils.translation import gettext as _
 from redalert.cases.choices import CaseStatus
 from redalert.statistics.figures.layout import cases_column, category_table
 from redalert.statistics.loading import YearData
-from redalert.statistics.tables import Column, Row, Table, count_cell
+from redalert.statistics.tables import Cell, Column, Row, Table, count_cell
+from redalert.statistics.worked import (
+    CaseIds,
+    ClassPredicate,
+    is_carried_into_next,
+    is_carried_over,
+    is_follow_up,
+    is_located,
+    is_located_earlier,
+    is_new,
+    is_not_located_at_end,
+    is_reopened,
+    is_search_closed,
+    is_worked,
+    located_results_of,
+)
+
+
+def _cell(data: YearData, predicate: ClassPredicate, denominator: int | None = None) -> Cell:
+    cases = data.cases.cases(predicate)
+    return count_cell(cases, denominator)
 
 
 def worked_table(data: YearData) -> Table:
-    w = data.worked
     total = data.worked_total
     y = data.year
     rows = [
         Row(
             "worked",
             _("Cases searched for in %(year)s") % {"year": y},
-            {"cases": count_cell(w.ids, total)},
+            {"cases": _cell(data, is_worked, total)},
             kind="total",
         ),
-        Row("new", _("New in %(year)s") % {"year": y}, {"cases": count_cell(w.new, total)}),
+        Row("new", _("New in %(year)s") % {"year": y}, {"cases": _cell(data, is_new, total)}),
         Row(
             "reopened",
             _("of which reopened in %(year)s (reported earlier)") % {"year": y},
-            {"cases": count_cell(w.reopened, total)},
+            {"cases": _cell(data, is_reopened, total)},
         ),
         Row(
             "carried_over",
             _("Carried over from %(previous)s") % {"previous": y - 1},
-            {"cases": count_cell(w.carried_over, total)},
+            {"cases": _cell(data, is_carried_over, total)},
         ),
     ]
     return Table(
@@ -51,25 +70,24 @@ def worked_table(data: YearData) -> Table:
 
 
 def outcome_table(data: YearData) -> Table:
-    w = data.worked
     total = data.worked_total
     y = data.year
     rows = [
-        Row("located", _("Located in %(year)s") % {"year": y}, {"cases": count_cell(w.located, total)}),
+        Row("located", _("Located in %(year)s") % {"year": y}, {"cases": _cell(data, is_located, total)}),
         Row(
             "not_located",
             _("Not located at the end of %(year)s") % {"year": y},
-            {"cases": count_cell(w.not_located_at_end, total)},
+            {"cases": _cell(data, is_not_located_at_end, total)},
         ),
         Row(
             "carried_into_next",
             _("of which carried into %(next)s (still searched for)") % {"next": y + 1},
-            {"cases": count_cell(w.carried_into_next, total)},
+            {"cases": _cell(data, is_carried_into_next, total)},
         ),
         Row(
             "search_closed",
             _("of which closed in %(year)s without being located") % {"year": y},
-            {"cases": count_cell(w.search_closed, total)},
+            {"cases": _cell(data, is_search_closed, total)},
         ),
     ]
     return Table(
@@ -88,19 +106,18 @@ def outcome_table(data: YearData) -> Table:
 
 
 def follow_up_table(data: YearData) -> Table:
-    w = data.worked
     y = data.year
     rows = [
         Row(
             "follow_up",
             _("Cases in follow-up during %(year)s") % {"year": y},
-            {"cases": count_cell(w.follow_up)},
+            {"cases": _cell(data, is_follow_up)},
             kind="total",
         ),
         Row(
             "located_earlier",
             _("of which located before %(year)s") % {"year": y},
-            {"cases": count_cell(w.follow_up - w.located)},
+            {"cases": _cell(data, is_located_earlier)},
         ),
     ]
     return Table(
@@ -119,11 +136,15 @@ def follow_up_table(data: YearData) -> Table:
 
 
 def located_result_table(data: YearData) -> Table:
-    results = data.located_results
-    located = len(results)
-    alive = [c for c, r in results.items() if r == CaseStatus.LOCATED_ALIVE]
-    deceased = [c for c, r in results.items() if r == CaseStatus.LOCATED_DECEASED]
-    unknown = [c for c, r in results.items() if r is None]
+    counts, load = located_results_of(data.cases)
+    located = sum(counts.values())
+
+    def cases(result: str | None) -> CaseIds:
+        return CaseIds(counts.get(result, 0), lambda: load(result))
+
+    alive = cases(CaseStatus.LOCATED_ALIVE)
+    deceased = cases(CaseStatus.LOCATED_DECEASED)
+    unknown = cases(None)
     return category_table(
         "located_result",
         _("Located alive or deceased"),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.utils.translation import gettext as _
 
-from redalert.statistics.tables import Column, Row, Table, count_cell
+from redalert.statistics.tables import Column, Row, Table, case_set, count_cell
 
 NO_DATA = "no-data"
 
@@ -32,7 +32,7 @@ def category_table(
     footnotes: list[str] | None = None,
     case_section: str = "general",
 ) -> Table:
-    no_data_ids = frozenset(no_data[1]) if no_data else frozenset()
+    no_data_ids = case_set(no_data[1]) if no_data else frozenset()
     rows = [
         Row(row_key, label, {"cases": count_cell(ids, denominator, len(no_data_ids) if no_data else None)})
         for row_key, label, ids in groups

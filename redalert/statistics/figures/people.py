@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from redalert.cases.choices import Sex, YesNoUnknown
 from redalert.lib.text import fold
 from redalert.places.names import country_name
-from redalert.statistics.figures.layout import category_table
+from redalert.statistics.figures.layout import NO_DATA, category_table
 from redalert.statistics.loading import YearData
 from redalert.statistics.tables import Table
+from redalert.statistics.worked import CaseIds, Group, is_worked, json_lists
 
 ADULT_AGE = 18
 # CTDC's age bins (open data): lower bound, upper bound (inclusive; None = and over).
@@ -30,14 +33,30 @@ CTDC_AGE_BINS: tuple[tuple[int, int | None], ...] = (
 )
 
 
+def _by(data: YearData, grouping: tuple[str, ...], key: Callable[[Group], Any]) -> Callable[[Any], CaseIds]:
+    """The cases worked, by `key` of their values for `grouping`: counted by the database, ids loaded on demand."""
+    counts = data.cases.grouped(grouping, is_worked, key)
+
+    def cases(value: Any) -> CaseIds:
+        return data.cases.cases(is_worked, grouping, lambda values: key(values) == value, count=counts.get(value, 0))
+
+    return cases
+
+
+def people_key(name: str) -> str:
+    """Names written the same way apart from accents and capitals are one people."""
+    return slugify(fold(name)) or "other"
+
+
 def sex_table(data: YearData) -> Table:
-    rows = data.worked.rows
-    by_sex: dict[str, list[int]] = defaultdict(list)
-    for pk, row in rows.items():
-        by_sex[row.sex].append(pk)
-    groups = [(s.value, str(s.label), by_sex.get(s.value, [])) for s in Sex if s != Sex.UNKNOWN]
     known = {s.value for s in Sex if s != Sex.UNKNOWN}
-    unknown = [pk for pk, row in rows.items() if row.sex not in known]
+
+    def key(values: Group) -> str:
+        return values[0] if values[0] in known else NO_DATA
+
+    by_sex = _by(data, ("sex",), key)
+    groups = [(s.value, str(s.label), by_sex(s.value)) for s in Sex if s != Sex.UNKNOWN]
+    unknown = by_sex(NO_DATA)
     return category_table(
         "sex",
         _("Sex"),
@@ -50,10 +69,12 @@ def sex_table(data: YearData) -> Table:
 
 
 def age_group_table(data: YearData) -> Table:
-    rows = data.worked.rows
-    minors = [pk for pk, r in rows.items() if r.age is not None and r.age < ADULT_AGE]
-    adults = [pk for pk, r in rows.items() if r.age is not None and r.age >= ADULT_AGE]
-    unknown = [pk for pk, r in rows.items() if r.age is None]
+    def key(values: Group) -> str:
+        age = values[0]
+        return NO_DATA if age is None else "minors" if age < ADULT_AGE else "adults"
+
+    by_group = _by(data, ("age",), key)
+    minors, adults, unknown = by_group("minors"), by_group("adults"), by_group(NO_DATA)
     return category_table(
         "age_group",
         _("Minors and adults"),
@@ -73,16 +94,15 @@ def age_bin_label(low: int, high: int | None) -> str:
 
 def age_bins_table(data: YearData) -> Table:
     lows = [low for low, _high in CTDC_AGE_BINS]
-    members: list[list[int]] = [[] for _bin in CTDC_AGE_BINS]
-    unknown = []
-    for pk, row in data.worked.rows.items():
-        if row.age is None:
-            unknown.append(pk)
-        else:
-            members[bisect_right(lows, row.age) - 1].append(pk)
+
+    def key(values: Group) -> int:
+        return -1 if values[0] is None else bisect_right(lows, values[0]) - 1
+
+    by_bin = _by(data, ("age",), key)
+    unknown = by_bin(-1)
     groups = [
-        (f"{low}-{high}" if high is not None else f"{low}-plus", age_bin_label(low, high), ids)
-        for (low, high), ids in zip(CTDC_AGE_BINS, members, strict=True)
+        (f"{low}-{high}" if high is not None else f"{low}-plus", age_bin_label(low, high), by_bin(n))
+        for n, (low, high) in enumerate(CTDC_AGE_BINS)
     ]
     return category_table(
         "age_bins",
@@ -95,15 +115,30 @@ def age_bins_table(data: YearData) -> Table:
 
 
 def nationality_table(data: YearData) -> Table:
-    by_country: dict[str, list[int]] = defaultdict(list)
-    unknown = []
-    for pk, row in data.worked.rows.items():
-        codes = {n.upper() for n in row.nationalities if isinstance(n, str) and n}
-        if not codes:
-            unknown.append(pk)
-        for code in codes:
-            by_country[code].append(pk)
-    ordered = sorted(by_country.items(), key=lambda item: (-len(item[1]), item[0]))
+    # Grouped by the list as stored (few distinct lists), each parsed once; a case counts once per nationality.
+    grouped = data.cases.grouped(("nationalities",), is_worked, lambda values: values[0])
+    texts = list(grouped)
+    codes_of = {
+        text: frozenset(n.upper() for n in parsed if isinstance(n, str) and n)
+        for text, parsed in zip(texts, json_lists(texts), strict=True)
+    }
+    counts: Counter[str] = Counter()
+    for text, n in grouped.items():
+        for code in codes_of[text]:
+            counts[code] += n
+
+    def cases(code: str | None) -> CaseIds:
+        def where(values: Group) -> bool:
+            codes = codes_of.get(values[0])
+            if codes is None:
+                codes = frozenset(n.upper() for n in json_lists([values[0]])[0] if isinstance(n, str) and n)
+            return code in codes if code is not None else not codes
+
+        count = counts[code] if code is not None else sum(n for t, n in grouped.items() if not codes_of[t])
+        return data.cases.cases(is_worked, ("nationalities",), where, count=count)
+
+    unknown = cases(None)
+    ordered = [(code, cases(code)) for code, _n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
     return category_table(
         "nationality",
         _("Nationality"),
@@ -117,10 +152,11 @@ def nationality_table(data: YearData) -> Table:
 
 
 def indigenous_table(data: YearData) -> Table:
-    rows = data.worked.rows
-    yes = [pk for pk, r in rows.items() if r.indigenous == YesNoUnknown.YES]
-    no = [pk for pk, r in rows.items() if r.indigenous == YesNoUnknown.NO]
-    unknown = [pk for pk, r in rows.items() if r.indigenous not in (YesNoUnknown.YES, YesNoUnknown.NO)]
+    def key(values: Group) -> str:
+        return values[0] if values[0] in (YesNoUnknown.YES, YesNoUnknown.NO) else NO_DATA
+
+    by_answer = _by(data, ("indigenous", "indigenous_people"), key)
+    yes, no, unknown = by_answer(YesNoUnknown.YES), by_answer(YesNoUnknown.NO), by_answer(NO_DATA)
     return category_table(
         "indigenous",
         _("Indigenous peoples"),
@@ -138,18 +174,30 @@ def _usual_spelling(spellings: Counter[str]) -> str:
 
 
 def indigenous_people_table(data: YearData) -> Table:
-    members = {pk: r for pk, r in data.worked.rows.items() if r.indigenous == YesNoUnknown.YES}
-    groups: dict[str, list[int]] = defaultdict(list)
+    grouping = ("indigenous", "indigenous_people")
+    # Grouped by the name as written (few distinct names), each folded once.
+    grouped = data.cases.grouped(
+        grouping, is_worked, lambda values: (values[0] or YesNoUnknown.UNKNOWN, (values[1] or "").strip())
+    )
+    members = sum(n for (answer, _name), n in grouped.items() if answer == YesNoUnknown.YES)
+    counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    unknown = []
-    for pk, row in members.items():
-        if not row.indigenous_people:
-            unknown.append(pk)
-            continue
-        key = slugify(fold(row.indigenous_people)) or "other"
-        groups[key].append(pk)
-        spellings[key][row.indigenous_people] += 1
-    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    for (answer, name), n in grouped.items():
+        if answer == YesNoUnknown.YES and name:
+            key = people_key(name)
+            counts[key] += n
+            spellings[key][name] += n
+
+    def cases(key: str | None) -> CaseIds:
+        def where(values: Group) -> bool:
+            name = (values[1] or "").strip()
+            return values[0] == YesNoUnknown.YES and (people_key(name) == key if key is not None else not name)
+
+        count = counts[key] if key is not None else members - sum(counts.values())
+        return data.cases.cases(is_worked, grouping, where, count=count)
+
+    unknown = cases(None)
+    ordered = [(key, cases(key)) for key, _n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
     return category_table(
         "indigenous_people",
         _("Indigenous peoples, by people"),
@@ -159,6 +207,6 @@ def indigenous_people_table(data: YearData) -> Table:
         ),
         [(key, _usual_spelling(spellings[key]), ids) for key, ids in ordered],
         (_("No data: people not recorded"), unknown),
-        len(members),
+        members,
         chart=False,
     )

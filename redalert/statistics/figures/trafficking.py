@@ -11,21 +11,24 @@ from redalert.investigation.choices import NOT_KNOWN, TypeOfExploitation
 from redalert.statistics.figures.layout import category_table
 from redalert.statistics.loading import YearData
 from redalert.statistics.tables import Table
+from redalert.statistics.worked import CaseIds
 
 
-def _fact_lists(data: YearData) -> tuple[dict[int, list[str]], list[int], list[int]]:
-    """Exploitation types per worked case with data; cases with nothing recorded; cases recorded "not known"."""
+def _fact_lists(data: YearData) -> tuple[dict[int, list[str]], CaseIds, list[int]]:
+    """Exploitation types per worked case with data; cases with nothing recorded (counted: the cases worked without
+    any); cases recorded "not known"."""
     known: dict[int, list[str]] = {}
-    not_recorded, not_known = [], []
-    for pk in data.worked.ids:
-        types = data.facts.get(pk, ([], ""))[0]
+    recorded: set[int] = set()
+    not_known = []
+    for pk, (types, _crime) in data.facts.items():  # the cases worked only
         values = [t for t in types if t != NOT_KNOWN]
         if values:
             known[pk] = values
         elif types:
             not_known.append(pk)
-        else:
-            not_recorded.append(pk)
+        if types:
+            recorded.add(pk)
+    not_recorded = CaseIds(data.worked_total - len(recorded), lambda: data.worked_ids() - recorded)
     return known, not_recorded, not_known
 
 
@@ -46,7 +49,10 @@ def exploitation_table(data: YearData) -> Table:
         )
         % {"year": data.year},
         [(value, str(labels.get(value, value)), ids) for value, ids in ordered],
-        (_("No data: not recorded or not known"), [*not_recorded, *not_known]),
+        (
+            _("No data: not recorded or not known"),
+            CaseIds(len(not_recorded) + len(not_known), lambda: not_recorded | frozenset(not_known)),
+        ),
         data.worked_total,
         footnotes=[
             _("No data: %(none)s cases with nothing recorded, %(unknown)s recorded as not known.")
@@ -59,10 +65,13 @@ def exploitation_table(data: YearData) -> Table:
 def organised_crime_table(data: YearData) -> Table:
     yes: list[int] = []
     no: list[int] = []
-    unknown: list[int] = []
-    for pk in data.worked.ids:
-        answer = data.facts.get(pk, ([], YesNoUnknown.UNKNOWN))[1]
-        (yes if answer == YesNoUnknown.YES else no if answer == YesNoUnknown.NO else unknown).append(pk)
+    for pk, (_types, answer) in data.facts.items():  # the cases worked only
+        if answer == YesNoUnknown.YES:
+            yes.append(pk)
+        elif answer == YesNoUnknown.NO:
+            no.append(pk)
+    answered = {*yes, *no}
+    unknown = CaseIds(data.worked_total - len(answered), lambda: data.worked_ids() - answered)
     return category_table(
         "organised_crime",
         _("Organised-crime involvement"),

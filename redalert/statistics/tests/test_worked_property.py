@@ -9,7 +9,10 @@ not located, to follow-up when she was), with random dates. For consecutive year
 - worked == new + carried over;
 - not located at the end of the year == worked − located in the year (== carried into next year + closed without
   being located);
-- every percentage uses its stated denominator (cases worked; cases located for alive / deceased).
+- every percentage uses its stated denominator (cases worked; cases located for alive / deceased);
+- the report counts in the database (redalert.statistics.worked.YearCases: SQL for the cases never reopened, the
+  status history in Python for those reopened); every set it counts, and the ids behind it, equal the reference's
+  (every case loaded into Python and classed by the periods of worked.py), in every year and scope.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from redalert.statistics.loading import YearData
 from redalert.statistics.report import TABLES
 from redalert.statistics.scope import coalition_scope, organisation_scope
 from redalert.statistics.tests.conftest import Builder
+from redalert.statistics.tests.reference import assert_counts_match_reference
 from redalert.testing import record_consent
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +96,8 @@ def cell(table: Any, row: str) -> Any:
 def check_scope(scope: Any) -> None:
     reports = {year: figures(scope, year) for year in range(FIRST - 1, LAST + 3)}
     for year, tables in reports.items():
+        # The database counts (every table of the report) equal the reference's, case by case.
+        assert_counts_match_reference(scope.cases(), year)
         worked, outcome, result = tables["worked"], tables["outcome"], tables["located_result"]
         total = cell(worked, "worked")
         new, carried_over = cell(worked, "new"), cell(worked, "carried_over")
