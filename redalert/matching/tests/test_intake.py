@@ -37,7 +37,7 @@ def test_without_javascript_the_intake_stops_at_a_check_step_and_saves_nothing(c
     assert Case.objects.count() == 1
     page = response.content.decode()
     assert case.reference in page
-    assert "Add this report to this case" in page or "Añadir este informe" in page
+    assert "Añadir este reporte a este expediente" in page
     shown = response.context["duplicates"]
     assert [s.case_id for s in shown] == [case.pk]
     assert AuditEntry.objects.filter(case_id=case.pk, action=AuditAction.VIEW).exists()
