@@ -4,7 +4,8 @@ Rules in one sentence each:
 - A case is visible only to staff of its organisation who work on cases (analysts, public-site editors and
   administrators do not open case files).
 - The general part of a case (the report, the person, the disappearance, consent, photos, general notes) is
-  visible to every case worker of the organisation.
+  visible to every case worker of the organisation, except lawyers: a lawyer who has no other case role opens only
+  the cases whose team she is on (need to know; issue 17, docs/architecture.md "A lawyer's access").
 - A sensitive section (investigation, legal, health, shelter) is visible only to members of the case's team whose
   role needs it (SECTION_ROLES).
 - Changing a case is for coordinators, and for caseworkers on the case's team; managing the team and
@@ -24,7 +25,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from redalert.accounts.permissions import is_staff_member as is_staff_member  # part of this policy's API
-from redalert.accounts.roles import Role
+from redalert.accounts.roles import CASE_ROLES, Role
 from redalert.cases.choices import NoteSection
 from redalert.cases.models import Case, TeamMembership
 from redalert.security.events import record_refused_case
@@ -58,12 +59,23 @@ SECTION_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+# The roles that open the general file of every case of their organisation. A lawyer is not among them: the report
+# holds the family's address and phone, and she needs them only for the cases she accompanies, whose team she is on
+# (a proceeding's lawyer is chosen from the team: redalert.legal.views._lawyers).
+ORGANISATION_WIDE_ROLES = CASE_ROLES - {Role.LAWYER}
+
+
+def sees_every_case(user: User) -> bool:
+    return user.has_role(*ORGANISATION_WIDE_ROLES)
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
-    """Every case the user may open: those of her organisation, if she works on cases."""
+    """Every case the user may open: those of her organisation if she works on cases (a lawyer: her team's)."""
     organisation_id = user.organisation_id
     if organisation_id is None or not is_staff_member(user) or not user.works_on_cases:
         return Case.objects.none()
-    return Case.objects.filter(organisation_id=organisation_id)
+    cases = Case.objects.filter(organisation_id=organisation_id)
+    return cases if sees_every_case(user) else cases.filter(memberships__user=user)
 
 
 def team_member_ids(case: Case) -> frozenset[int]:
@@ -86,6 +98,8 @@ def is_on_team(user: User, case: Case) -> bool:
 def may_see_section(user: User, case: Case, section: str) -> bool:
     """General sections: every case worker of the organisation; sensitive ones: the team, by role."""
     if not is_staff_member(user) or case.organisation_id != user.organisation_id or not user.works_on_cases:
+        return False
+    if not sees_every_case(user) and not is_on_team(user, case):
         return False
     if section not in SENSITIVE_SECTIONS:
         return True

@@ -5,6 +5,7 @@ from redalert.accounts import member_views, own_views, views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("home/", views.home, name="home"),
     path("verify/", views.verify, name="verify"),
     path("two-factor/setup/", views.enrol, name="enrol"),
     path("logout/", views.logout_view, name="logout"),

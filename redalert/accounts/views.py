@@ -24,6 +24,7 @@ from redalert.accounts.two_factor import has_confirmed_device, new_backup_codes,
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.lib.http import client_address
+from redalert.lib.navigation import home_for
 from redalert.security import throttle
 from redalert.security.events import record_security_event
 from redalert.security.models import EventKind
@@ -58,7 +59,14 @@ def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return reverse("cases:list")
+    return reverse("accounts:home")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Where a member lands after signing in: the home her roles registered (redalert.lib.navigation.register_home:
+    a coordinator's case list, a caseworker's cases and tasks, a lawyer's proceedings and hearings, a shelter
+    worker's residents, an analyst's reports, maps and indicators), else the case list."""
+    return redirect(home_for(request.user) or "cases:list")
 
 
 def verify(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,9 @@ Definitions (what an organisation brings to advocacy and court):
   "received at" to the first acknowledgement (never negative).
 - Median and p90 are over the acknowledged alerts (p90 by the nearest-rank method); unanswered alerts are those
   received and not acknowledged, with how long they have waited.
+- Once an alert is cancelled (she was located: a cancellation pointing at the alert), nothing is asked of the
+  authorities any more: an alert or update of it that was not acknowledged is neither "unanswered" nor counted as
+  received (issue 17); acknowledgements given before the cancellation still count.
 """
 
 from __future__ import annotations
@@ -83,19 +86,27 @@ def diligence(organisation_id: int, *, now: datetime | None = None) -> list[Auth
         .annotate(first_ack=Min("at"))
     )
     ack_at = {(a["recipient__authority_id"], a["recipient__alert_id"]): a["first_ack"] for a in acks}
+    cancelled = set(
+        Alert.objects.filter(case__organisation_id=organisation_id, kind=AlertKind.CANCEL).values_list(
+            "original_id", flat=True
+        )
+    )
     pairs = [(r["recipient__authority_id"], r["recipient__alert_id"], r["first_sent"]) for r in received]
     authorities = Authority.objects.in_bulk({p[0] for p in pairs})
     alerts = Alert.objects.select_related("case").in_bulk({p[1] for p in pairs})
     by_authority: dict[int, AuthorityDiligence] = {}
     for authority_id, alert_id, first_sent in pairs:
+        acked = ack_at.get((authority_id, alert_id))
+        alert = alerts[alert_id]
+        if acked is None and (alert.original_id or alert.pk) in cancelled:
+            continue  # cancelled before she answered: nothing is awaited from her
         row = by_authority.setdefault(authority_id, AuthorityDiligence(authorities[authority_id]))
         row.received += 1
-        acked = ack_at.get((authority_id, alert_id))
         if acked is not None:
             row.acknowledged += 1
             row.hours_to_ack.append(max((acked - first_sent).total_seconds(), 0) / 3600)
         else:
-            row.unanswered.append(Unanswered(alerts[alert_id], first_sent, now - first_sent))
+            row.unanswered.append(Unanswered(alert, first_sent, now - first_sent))
     for row in by_authority.values():
         row.unanswered.sort(key=lambda u: u.received_at)
     return sorted(by_authority.values(), key=lambda r: (-len(r.unanswered), r.authority.name))

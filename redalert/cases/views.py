@@ -31,7 +31,7 @@ from redalert.cases.forms import (
     TransitionForm,
     check_dates_against_birth,
 )
-from redalert.cases.lifecycle import TransitionError, TransitionRequest, allowed_targets, transition
+from redalert.cases.lifecycle import LOCATED, TransitionError, TransitionRequest, allowed_targets, transition
 from redalert.cases.models import Photo
 from redalert.cases.photos import PhotoError, clean_photo
 from redalert.cases.search_audit import search_audit_detail
@@ -235,7 +235,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for(user, pk)
     services.record_view(case, actor=user, request=request)
     sections = visible_sections(user, case)
-    targets = [(s, CaseStatus(s).label) for s in allowed_targets(case)]
+    # "Located" is recorded with its details through the outcome form (investigation), which moves the status: the
+    # status menu offers it as a link, never as a bare status (issue 17).
+    targets = [(s, CaseStatus(s).label) for s in allowed_targets(case) if s not in LOCATED]
     consents = current_consents(case)
     language = (get_language() or "es")[:2]
     context = {
@@ -251,6 +253,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **case_nav_context(user, case),
         "note_form": NoteForm(sections=[s for s in sections if may(user, Action.ADD_NOTE, case, s)]),
         "transition_form": TransitionForm(targets=targets) if targets else None,
+        "may_record_located": any(s in LOCATED for s in allowed_targets(case)),
+        # Located (the outcome moved her to follow-up) while a Red Alert is still active: offer to cancel or update it.
+        "has_open_alert": bool(case.located_on)
+        and case.status != CaseStatus.CLOSED
+        and case.alerts.exists()
+        and not case.alerts.filter(kind="cancel").exists(),
         "photo_form": PhotoForm(),
         "may_edit": may(user, Action.EDIT, case),
         "may_change_status": may(user, Action.CHANGE_STATUS, case),
@@ -292,6 +300,9 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST, targets=[(s, CaseStatus(s).label) for s in CaseStatus.values])
     if not form.is_valid():
         messages.error(request, _("Choose a valid status and date."))
+        return redirect("cases:detail", pk=case.pk)
+    if form.cleaned_data["to"] in LOCATED:
+        messages.error(request, _("Record that she was located with the outcome form: it asks for the details."))
         return redirect("cases:detail", pk=case.pk)
     req = TransitionRequest(to=form.cleaned_data["to"], on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])
     try:

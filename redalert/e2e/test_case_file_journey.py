@@ -45,6 +45,7 @@ def test_coordinator_runs_a_case_file_end_to_end(
     picker = page.get_by_role("combobox", name="Lugar donde fue vista por última vez")
     picker.fill("queretaro")
     page.get_by_role("option", name="Santiago de Querétaro").first.click()
+    page.locator("#intake-circumstances > summary").click()  # the optional parts are folded (issue 17)
     page.get_by_label("Circunstancias de la desaparición").fill("Salió a la escuela y no regresó.")
     screenshot(page, "intake-es-phone")
     page.get_by_role("button", name="Registrar el reporte").click()
@@ -63,14 +64,16 @@ def test_coordinator_runs_a_case_file_end_to_end(
     page.get_by_text("sin consentimiento para abrir el expediente").wait_for()
 
     page.get_by_role("link", name="Registrar o retirar consentimiento").click()
+    # One form for every purpose the mother decided about now, pre-filled with her name (issue 17).
     page.get_by_label("Abrir el expediente").check()
+    page.get_by_label("Publicar la foto y los datos en el sitio público").check()
     page.get_by_label("Otorgado", exact=True).check()
-    page.get_by_label("Otorgado por").fill("Rosa Hernández Cruz")
-    page.get_by_label("Parentesco con la persona desaparecida").select_option("mother")
+    assert page.get_by_label("Otorgado por").input_value() == "Rosa Hernández Cruz"
     page.get_by_label("Verbal, ante un testigo").check()
     page.get_by_label("Testigo", exact=True).fill("Lucía Pérez")
     page.get_by_role("button", name="Registrar la decisión").click()
-    page.get_by_text("Registrado:").wait_for()
+    page.locator("ol.timeline li").nth(1).wait_for()  # two records in the history
+    assert {r.purpose for r in case.consent_records.all()} == {"open_file", "publish"}
     page.get_by_role("link", name="Expediente").click()
     page.get_by_label("Nuevo estado").select_option("active_search")
     page.get_by_role("button", name="Cambiar estado").click()

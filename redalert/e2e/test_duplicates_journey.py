@@ -37,6 +37,7 @@ def test_a_merge_and_its_undo(live_server, phone_page, screenshot, make_case, or
     sign_in_with_a_session(page, base, coordinator, language="es")
 
     page.goto(f"{base}/cases/")
+    page.locator("#menu-cases > summary").click()  # the staff menu's group of further case work (issue 17)
     page.get_by_role("link", name="Posibles duplicados").first.click()
     page.wait_for_url("**/duplicates/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

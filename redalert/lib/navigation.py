@@ -56,3 +56,23 @@ def flags_for(user: Any) -> dict[str, bool]:
 def case_tabs_for(user: Any, case: Any) -> dict[str, bool]:
     """Every registered case-tab flag, evaluated for `user` and `case`."""
     return {name: bool(check(user, case)) for name, check in _CASE_TABS.items()}
+
+
+# Where each member lands after signing in (issue 17): every app registers the home it offers to the roles it
+# serves, with a rank (lower first); redalert.accounts.views.home sends her to the first whose check passes, else to
+# the case list. The registering app owns the page, so the accounts app never imports it.
+HomeCheck = Callable[[Any], bool]
+_HOMES: dict[str, tuple[int, str, HomeCheck]] = {}
+
+
+def register_home(name: str, url_name: str, check: HomeCheck, *, rank: int) -> None:
+    """Register the home page `url_name` for the members for whom `check(user)` is true (idempotent per name)."""
+    _HOMES[name] = (rank, url_name, check)
+
+
+def home_for(user: Any) -> str | None:
+    """The URL name of the user's home: the first registered home (by rank) whose check passes, or None."""
+    for _rank, url_name, check in sorted(_HOMES.values(), key=lambda home: home[0]):
+        if check(user):
+            return url_name
+    return None

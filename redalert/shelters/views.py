@@ -134,10 +134,23 @@ def facilities(request: HttpRequest) -> HttpResponse:
     if not permissions.may_list_facilities(user):
         raise Http404
     items = list(Facility.objects.filter(organisation=user.organisation).order_by("-active", "name"))
+    may_manage = permissions.may_manage_facilities(user)
+    # Today's residents (a shelter worker's home, issue 17): only for those who see the guests on the facility page.
+    residents = (
+        Stay.objects.filter(facility__in=items, check_out_on__isnull=True)
+        .select_related("facility", "case")
+        .order_by("facility__name", "check_in_on")
+        if may_manage
+        else Stay.objects.none()
+    )
+    if may_manage:
+        audit_record(
+            user, AuditAction.VIEW, request=request, detail={"list": "residents", "stays": [s.pk for s in residents]}
+        )
     return render(
         request,
         "shelters/list.html",
-        {"occupancies": services.occupancies(items), "may_manage": permissions.may_manage_facilities(user)},
+        {"occupancies": services.occupancies(items), "may_manage": may_manage, "residents": residents},
     )
 
 

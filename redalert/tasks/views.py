@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from redalert.access.policy import Action, case_for, may
+from redalert.access.policy import Action, case_for, may, visible_cases
 from redalert.accounts.models import User
 from redalert.cases import services as case_services
+from redalert.cases.choices import CaseStatus
 from redalert.cases.models import Case
 from redalert.cases.views import case_nav_context
 from redalert.tasks import services
@@ -28,7 +29,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     tasks = list(services.open_tasks_of(user))
     overdue = [t for t in tasks if t.due_at < now]
     upcoming = [t for t in tasks if t.due_at >= now]
-    return render(request, "tasks/mine.html", {"overdue": overdue, "upcoming": upcoming})
+    # "My cases": the open cases whose team she is on (her home after signing in, with her tasks; issue 17).
+    my_cases = (
+        visible_cases(user)
+        .filter(memberships__user=user)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("person")
+        .order_by("-reported_at")[:50]
+    )
+    return render(request, "tasks/mine.html", {"overdue": overdue, "upcoming": upcoming, "my_cases": my_cases})
 
 
 def _owners(case: Case) -> QuerySet[User]:

@@ -75,3 +75,37 @@ def test_another_organisation_sees_nothing(alert_case, coordinator, directory, o
         status=Status.SENT, sent_at=timezone.now()
     )
     assert diligence(org_b.pk) == []
+
+
+def test_a_cancelled_alert_is_no_longer_listed_as_unanswered(alert_case, coordinator, directory, org_a):
+    """Issue 17: once she is located and the alert cancelled, nothing is awaited from the authorities."""
+    from redalert.alerts.models import AlertKind
+
+    result = issue_alert(alert_case, by=coordinator, authorities=[directory["fgr"]])
+    OutboundMessage.objects.filter(alert_delivery__recipient__alert=result.alert).update(
+        status=Status.SENT, sent_at=timezone.now()
+    )
+    assert [len(r.unanswered) for r in diligence(org_a.pk)] == [1]
+    from redalert.cases.models import Case
+
+    Case.objects.filter(pk=alert_case.pk).update(status="located_alive", located_on=timezone.localdate())
+    alert_case.refresh_from_db()
+    issue_alert(alert_case, by=coordinator, kind=AlertKind.CANCEL)
+    assert diligence(org_a.pk) == []
+
+
+def test_once_located_the_case_file_offers_to_cancel_the_red_alert(client_for, alert_case, coordinator, directory):
+    """Issue 17: the outcome moved her to follow-up; the case file offers the alert's cancellation until it is sent."""
+    from django.urls import reverse
+
+    from redalert.alerts.models import AlertKind
+    from redalert.cases.models import Case
+
+    issue_alert(alert_case, by=coordinator, authorities=[directory["fgr"]])
+    Case.objects.filter(pk=alert_case.pk).update(status="follow_up", located_on=timezone.localdate())
+    alert_case.refresh_from_db()
+    detail = reverse("cases:detail", args=[alert_case.pk])
+    html = client_for(coordinator).get(detail).content.decode()
+    assert 'id="alert-after-located"' in html and reverse("alerts:issue", args=[alert_case.pk]) in html
+    issue_alert(alert_case, by=coordinator, kind=AlertKind.CANCEL)
+    assert 'id="alert-after-located"' not in client_for(coordinator).get(detail).content.decode()

@@ -66,12 +66,17 @@ def test_case_tasks_add_and_complete(client_for, case, coordinator, org_a, org_b
     outsider = client_for(make_user(org_b, "coordinator"))
     assert outsider.get(url).status_code == 404
     assert outsider.post(reverse("tasks:complete", args=[case.pk, task.pk])).status_code == 404
-    lawyer = make_user(org_a, "lawyer")
-    assert client_for(lawyer).get(url).status_code == 200
+    investigator = make_user(org_a, "field_investigator")
+    assert client_for(investigator).get(url).status_code == 200
     assert (
-        client_for(lawyer).post(url, {"title": "x", "owner": lawyer.pk, "due_at": "2026-12-01T10:00"}).status_code
+        client_for(investigator)
+        .post(url, {"title": "x", "owner": investigator.pk, "due_at": "2026-12-01T10:00"})
+        .status_code
         == 404
     )
+    # A lawyer opens only the cases whose team she is on (need to know, docs/architecture.md).
+    lawyer = make_user(org_a, "lawyer")
+    assert client_for(lawyer).get(url).status_code == 404
     add_team_member(case, lawyer, actor=coordinator)
     assert (
         client_for(lawyer).post(url, {"title": "x", "owner": lawyer.pk, "due_at": "2026-12-01T10:00"}).status_code
