@@ -10,6 +10,7 @@ from redalert.accounts.duties import may_see_requests
 from redalert.accounts.permissions import may_manage_organisation
 from redalert.accounts.roles import Role
 from redalert.alerts.permissions import may_manage_directory, may_view_diligence
+from redalert.api.permissions import may_manage_api_clients
 from redalert.care.permissions import may_use_consultations
 from redalert.cases.views import case_nav_context
 from redalert.imports.permissions import may_import
@@ -46,6 +47,7 @@ def _expected(user):
         "may_view_security_events": may_view_security_events(user),
         "may_edit_retention": may_edit_policy(user),
         "may_review_erasures": may_review_requests(user),
+        "may_manage_api_clients": may_manage_api_clients(user),
     }
 
 
