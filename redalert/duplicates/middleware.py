@@ -37,7 +37,13 @@ class MergedCaseRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        pending = getattr(request, "_merged_public_lookup", None)
+        if pending is not None and response.status_code == 404:
+            # Only a public page that is not found can be a merged case's: the cached public pages of every other
+            # case keep their single query (public/pagecache.py), even under the load of a viral alert.
+            return _public_redirect(*pending) or response
+        return response
 
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: dict[str, Any]
@@ -48,7 +54,7 @@ class MergedCaseRedirectMiddleware:
         if "pk" in view_kwargs and STAFF_CASE_ROUTE.match(match.route or ""):
             return _staff_redirect(request, match.view_name, view_kwargs)
         if "public_id" in view_kwargs and match.namespace == PUBLIC_NAMESPACE:
-            return _public_redirect(match.view_name, view_kwargs)
+            request._merged_public_lookup = (match.view_name, view_kwargs)  # type: ignore[attr-defined]
         return None
 
 
