@@ -4,7 +4,8 @@ A case is encoded when the coalition key is set (settings.COALITION_LINKAGE_KEY)
 member, it is still searched for (redalert.matching.facts.OPEN_STATUSES) and not merged into another case, and its
 family's CURRENT consent to "refer to a partner organisation" (Purpose.REFERRAL) is granted
 (redalert.consent.rules.cases_consenting_to: fails closed). Otherwise its encoding and tokens are deleted at once,
-and its pairs that were not declined become "no longer shared": the other side stops seeing them.
+and its proposed pairs become "no longer shared": the other side stops seeing them (a confirmed pair too when the
+consent is withdrawn or the case merged; not when she is found: both members then know).
 """
 
 from __future__ import annotations
@@ -51,13 +52,31 @@ def expected(case: Case, key: bytes) -> tuple[bytes, set[int]] | None:
     return encode(facts, key), blocking_tokens(facts, key)
 
 
+def still_referable(case_ids: Collection[int]) -> set[int]:
+    """The cases among these whose consent to referral is still granted and that were not merged away (their
+    confirmed pairs stay visible even when the case is no longer searched for: both members then know she was
+    found)."""
+    cases = Case.objects.filter(pk__in=list(case_ids), merged_into__isnull=True)
+    return set(cases_consenting_to(cases, Purpose.REFERRAL).values_list("pk", flat=True))
+
+
 def withdraw_matches(case_ids: Collection[int]) -> int:
-    """Pairs of these cases stop being shown to anyone (declined pairs stay declined, to be never proposed again)."""
-    return (
-        CoalitionMatch.objects.filter(Q(case_a_id__in=case_ids) | Q(case_b_id__in=case_ids))
-        .filter(status__in=[MatchStatus.PROPOSED, MatchStatus.CONFIRMED])
-        .update(status=MatchStatus.WITHDRAWN)
-    )
+    """Pairs of these cases (which may no longer be encoded) stop being shown: proposed pairs always; confirmed ones
+    when the consent to referral is gone or the case was merged. Declined pairs stay declined (never proposed
+    again). The confirmation stays recorded (`confirmed_at`) for the coalition's statistics."""
+    case_ids = list(case_ids)
+    if not case_ids:
+        return 0
+    of_cases = CoalitionMatch.objects.filter(Q(case_a_id__in=case_ids) | Q(case_b_id__in=case_ids))
+    changed = of_cases.filter(status=MatchStatus.PROPOSED).update(status=MatchStatus.WITHDRAWN)
+    gone = [case_id for case_id in case_ids if case_id not in still_referable(case_ids)]
+    if gone:
+        changed += (
+            CoalitionMatch.objects.filter(Q(case_a_id__in=gone) | Q(case_b_id__in=gone))
+            .filter(status=MatchStatus.CONFIRMED)
+            .update(status=MatchStatus.WITHDRAWN)
+        )
+    return changed
 
 
 def refresh_cases(case_ids: Collection[int]) -> int:

@@ -87,11 +87,12 @@ def run_comparison(minimum: float | None = None) -> ComparisonRun:
                     )
                 )
             elif match.status == MatchStatus.WITHDRAWN:
-                # Shared again (consent granted again, case reopened): a fresh proposal, no decision carried over.
+                # Shared again (consent granted again, case reopened): a fresh proposal, no acceptance carried over
+                # (`confirmed_at` stays: the statistics still count her once).
                 match.status = MatchStatus.PROPOSED
                 match.score = round(score, 4)
                 match.accepted_a_by = match.accepted_b_by = None
-                match.accepted_a_at = match.accepted_b_at = match.confirmed_at = None
+                match.accepted_a_at = match.accepted_b_at = None
                 match.found_at = timezone.now()
                 match.save()
                 proposed += 1

@@ -217,3 +217,32 @@ def test_the_coalition_statistics_count_a_confirmed_pair_once(
     assert coalition_scope().cases().count() == 2  # not until both accept
     accept(match, coordinator_b)
     assert list(coalition_scope().cases().values_list("pk", flat=True)) == [girl_a.pk]
+    # The family withdraws the consent to referral: the pair is no longer shown, but she is still one person.
+    record_consent(girl_b, Purpose.REFERRAL, coordinator_b, Decision.WITHDRAWN, on=date(2026, 3, 4))
+    assert CoalitionMatch.objects.get().status == MatchStatus.WITHDRAWN
+    assert list(coalition_scope().cases().values_list("pk", flat=True)) == [girl_a.pk]
+
+
+def test_a_confirmed_pair_stays_when_she_is_found_but_a_proposed_one_goes(
+    consenting: tuple[Any, Any], coordinator_a: Any, coordinator_b: Any
+) -> None:
+    from redalert.cases.choices import CaseStatus
+    from redalert.cases.models import Case
+    from redalert.changes.announce import Kind, announce
+
+    girl_a, _girl_b = consenting
+    match = _match()
+    Case.objects.filter(pk=girl_a.pk).update(status=CaseStatus.LOCATED_ALIVE)
+    announce(girl_a.pk, Kind.STATUS)
+    assert not CoalitionEncoding.objects.filter(case=girl_a).exists()
+    assert CoalitionMatch.objects.get().status == MatchStatus.WITHDRAWN  # proposed: gone
+    Case.objects.filter(pk=girl_a.pk).update(status=CaseStatus.ACTIVE_SEARCH)
+    announce(girl_a.pk, Kind.STATUS)
+    run_comparison()
+    match.refresh_from_db()
+    assert match.status == MatchStatus.PROPOSED
+    accept(match, coordinator_a)
+    accept(match, coordinator_b)
+    Case.objects.filter(pk=girl_a.pk).update(status=CaseStatus.LOCATED_ALIVE)
+    announce(girl_a.pk, Kind.STATUS)
+    assert CoalitionMatch.objects.get().status == MatchStatus.CONFIRMED  # both members know she was found
