@@ -8,9 +8,10 @@ that scoring rejects. Changing SECRET_KEY needs `manage.py rebuild_matching_inde
 
 Keys (g: phonetic key of a given name word after nickname expansion; s: phonetic key of a surname word;
 y: a possible birth year; a: the state (else the place) last seen or found):
-  gs:g|s   sy:s|y   gya:g|y|a
-Each key pairs two facts, so that no key is shared by a large share of an organisation's cases ("maria" alone,
-or a state alone, would be); bench/matching_quality.py prints the candidates per record and the blocking recall.
+  gsy:g|s|y   gsa:g|s|a   gya:g|y|a   sya:s|y|a   (and gs:g|s, looked up only when nothing else is known)
+Each key joins three facts, so that no key is shared by a large share of an organisation's cases ("maria" alone,
+or "maria|hernandez" alone, would be), and a true duplicate shares more keys than a namesake, which ranks it
+first in the shortlist; bench/matching_quality.py prints the candidates per record and the blocking recall.
 """
 
 from __future__ import annotations
@@ -61,12 +62,17 @@ def blocking_keys(facts: PersonFacts, *, query: bool = False) -> set[str]:
     if known_years is not None:
         slack = QUERY_YEAR_SLACK if query else 0
         years = set(range(known_years[0] - slack, known_years[1] + slack + 1))
-    keys = {f"gs:{g}|{s}" for g in given for s in surnames}
-    keys |= {f"sy:{s}|{y}" for s in surnames for y in years}
-    # A surname typed wrong or missing: the given name, the birth year and the state (or the place) still agree.
     area = facts.subdivision_code or _place(facts)
+    keys = {f"gsy:{g}|{s}|{y}" for g in given for s in surnames for y in years}
     if area:
+        keys |= {f"gsa:{g}|{s}|{area}" for g in given for s in surnames}
+        # A surname typed wrong or missing, or a given name the nickname table does not know: the other name,
+        # the birth year and the state still agree.
         keys |= {f"gya:{g}|{y}|{area}" for g in given for y in years}
+        keys |= {f"sya:{s}|{y}|{area}" for s in surnames for y in years}
+    # Names alone only when nothing else is known: "maria|hernandez" alone is shared by thousands of cases.
+    if not query or not (years or area):
+        keys |= {f"gs:{g}|{s}" for g in given for s in surnames}
     return keys
 
 
