@@ -237,6 +237,11 @@ class TriageIn(Schema):
     to: Annotated[str, Field(max_length=20)]
 
 
+class SpamIn(Schema):
+    spam: bool = Field(description="true: to the spam pile; false: back to the tips")
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
 class MeOut(Schema):
     client: str
     key_id: str

@@ -14,10 +14,10 @@ from ninja import Field, Query, Router, Schema
 from redalert.api.core import note_for_audit, require_scope
 from redalert.api.pagination import PAGE_SIZE, after, encode
 from redalert.api.problems import ApiProblem, not_found
-from redalert.api.schemas import ERRORS, Id, Problem, TipOut, TipPage, TriageIn
+from redalert.api.schemas import ERRORS, Id, Problem, SpamIn, TipOut, TipPage, TriageIn
 from redalert.api.scopes import Scope
 from redalert.tips.models import Tip, TipStatus
-from redalert.tips.services import TriageError, allowed_moves, triage, triageable_tips
+from redalert.tips.services import TriageError, allowed_moves, set_spam, triage, triageable_tips
 
 router = Router(tags=["tips"])
 
@@ -92,6 +92,17 @@ def triage_tip(request: HttpRequest, tip_id: Id, payload: TriageIn) -> Any:
         tip = triage(tip, payload.to, request.user, request=request)  # type: ignore[arg-type]
     except TriageError as exc:
         raise ApiProblem(409, "triage-refused", _("The tip cannot move there."), str(exc)) from None
+    except PermissionError:
+        raise not_found() from None
+    return _tip(tip)
+
+
+@router.post("/tips/{tip_id}/spam", response={200: TipOut, **ERRORS}, summary="Move a tip to the spam pile, or back")
+def mark_spam(request: HttpRequest, tip_id: Id, payload: SpamIn) -> Any:
+    """Never deleted: `tips.services.set_spam`, audited, as on the tips page."""
+    tip = _tip_for(request, tip_id)
+    try:
+        tip = set_spam(tip, payload.spam, request.user, reason=payload.reason, request=request)  # type: ignore[arg-type]
     except PermissionError:
         raise not_found() from None
     return _tip(tip)
