@@ -13,6 +13,9 @@ from redalert.alerts.permissions import may_manage_directory, may_view_diligence
 from redalert.api.permissions import may_manage_api_clients
 from redalert.care.permissions import may_use_consultations
 from redalert.cases.views import case_nav_context
+from redalert.coalition.permissions import may_use_coalition_matching
+from redalert.duplicates.permissions import may_review_duplicates
+from redalert.found.permissions import may_view_register
 from redalert.imports.permissions import may_import
 from redalert.legal.permissions import may_edit_rates, may_see_own_proceedings
 from redalert.lib import navigation as registry
@@ -23,6 +26,7 @@ from redalert.retention.permissions import may_edit_policy, may_review_requests
 from redalert.security.permissions import may_view_security_events
 from redalert.shelters.permissions import may_list_facilities
 from redalert.statistics.permissions import may_see_coalition_report, may_see_statistics
+from redalert.webhooks.permissions import may_manage_webhooks
 
 
 def _expected(user):
@@ -48,6 +52,10 @@ def _expected(user):
         "may_edit_retention": may_edit_policy(user),
         "may_review_erasures": may_review_requests(user),
         "may_manage_api_clients": may_manage_api_clients(user),
+        "may_manage_webhooks": may_manage_webhooks(user),
+        "may_review_duplicates": may_review_duplicates(user),
+        "may_use_coalition_matching": may_use_coalition_matching(user),
+        "may_view_found_register": may_view_register(user),
     }
 
 
