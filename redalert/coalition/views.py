@@ -100,23 +100,30 @@ def match_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coalition/match.html", {"row": seen})
 
 
-def _decide(request: HttpRequest, pk: int, decision: Any, done: str) -> HttpResponse:
+def _decide(request: HttpRequest, pk: int, accepting: bool) -> HttpResponse:
     user = _user(request)
     match = get_object_or_404(permissions.matches_for(user), pk=pk)
     try:
-        decision(match, user, request=request)
+        match = accept(match, user, request=request) if accepting else decline(match, user, request=request)
     except HandshakeRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, done)
+        if not accepting:
+            messages.success(request, _("You declined. This pair will not be proposed again."))
+        elif match.status == MatchStatus.CONFIRMED:
+            messages.success(
+                request, _("Both sides accepted contact: the other side's case reference and contact are shown below.")
+            )
+        else:
+            messages.success(request, _("You accepted contact. The other side's details appear once it accepts too."))
     return redirect("coalition:match", pk=match.pk)
 
 
 @require_POST
 def accept_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, accept, _("You accepted contact. The other side's details appear once it accepts too."))
+    return _decide(request, pk, accepting=True)
 
 
 @require_POST
 def decline_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, decline, _("You declined. This pair will not be proposed again."))
+    return _decide(request, pk, accepting=False)
