@@ -104,7 +104,7 @@ def search_cases(user: User, query: CaseQuery) -> CaseResults:
         return CaseResults(cases.order_by(*ORDER))
     organisation_id = user.organisation_id
     sources = _text_matches(user, organisation_id, text) if organisation_id is not None else []
-    if not sources or isinstance(cases, EmptyQuerySet):
+    if organisation_id is None or not sources or isinstance(cases, EmptyQuerySet):
         return CaseResults(cases.none(), count=0)
     if not _materialise_ids():
         return CaseResults(cases.filter(reduce(or_, (Q(pk__in=source) for source in sources))).order_by(*ORDER))
