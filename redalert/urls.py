@@ -35,5 +35,6 @@ urlpatterns = [
     path("duplicates/", include("redalert.duplicates.urls")),  # possible duplicates, merge and undo (issue 15)
     path("prevention/", include("redalert.prevention.urls")),
     path("", include("redalert.opendata.public_urls")),
+    path("", include("redalert.pfif.public_urls")),  # PFIF 1.4 export of published cases (issue 16)
     path("", include("redalert.retention.urls")),  # retention periods and erasure requests (issue 13)
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ninja",  # django-ninja: its self-hosted API reference assets (issue 16, docs/api.md)
     "redalert.api",  # the REST API and its clients (issue 16)
     "redalert.webhooks",  # webhooks on case events, delivered through the outbox (issue 16)
+    "redalert.pfif",  # PFIF 1.4 export of published cases, import into a review area (issue 16)
     "redalert.maps",
     "redalert.duplicates",  # the review queue of possible duplicates, merge and undo (issue 15)
     "redalert.coalition",  # matching across the coalition without sharing names (issue 15)
