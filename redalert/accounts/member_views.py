@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from redalert.accounts import members
 from redalert.accounts.duties import RefusedChange
 from redalert.accounts.forms import MemberForm, RolesForm
-from redalert.accounts.models import Organisation, User
+from redalert.accounts.models import Organisation, User, people_of
 from redalert.accounts.permissions import may_manage_organisation
 
 
@@ -26,9 +26,7 @@ def _admin(request: HttpRequest) -> tuple[User, Organisation]:
 def member_list(request: HttpRequest) -> HttpResponse:
     _user, organisation = _admin(request)
     people = (
-        User.objects.filter(organisation=organisation)
-        .prefetch_related("role_assignments")
-        .order_by("-is_active", "first_name", "username")
+        people_of(organisation).prefetch_related("role_assignments").order_by("-is_active", "first_name", "username")
     )
     enrolled = set(TOTPDevice.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True))
     return render(request, "accounts/members.html", {"people": people, "enrolled": enrolled})

@@ -100,6 +100,13 @@ class User(AbstractUser):
         self.__dict__.pop("_role_cache", None)
 
 
+def people_of(organisation: Organisation | int) -> models.QuerySet[User]:
+    """The organisation's members who are people: never the accounts that API clients act through (redalert.api
+    gives each client one, named by its reverse relation `api_client`), which must not be listed, assigned or
+    added to a case team."""
+    return User.objects.filter(organisation=organisation, api_client__isnull=True)
+
+
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)

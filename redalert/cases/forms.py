@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from redalert.accounts.models import User
+from redalert.accounts.models import User, people_of
 from redalert.cases.choices import CaseStatus, NoteSection
 from redalert.cases.models import Case, FamilyContact, MissingPerson
 from redalert.lib.text import fold
@@ -324,9 +324,9 @@ class CaseSearchForm(forms.Form):
             cast(forms.ModelChoiceField, self.fields["state"]).queryset = Place.objects.filter(
                 kind=PlaceKind.SUBDIVISION, country_code=organisation.country
             ).order_by("name")
-            cast(forms.ModelChoiceField, self.fields["assigned"]).queryset = User.objects.filter(
-                organisation=organisation, is_active=True
-            ).order_by("first_name", "username")
+            cast(forms.ModelChoiceField, self.fields["assigned"]).queryset = (
+                people_of(organisation).filter(is_active=True).order_by("first_name", "username")
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

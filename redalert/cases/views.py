@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from redalert.access.policy import Action, case_for, may, visible_sections
-from redalert.accounts.models import User
+from redalert.accounts.models import User, people_of
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction, AuditEntry
 from redalert.cases import services
@@ -400,7 +400,8 @@ def case_team(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     case = case_for(user, pk, Action.MANAGE_TEAM)
     candidates = (
-        User.objects.filter(organisation=case.organisation, is_active=True)
+        people_of(case.organisation)
+        .filter(is_active=True)
         .exclude(case_memberships__case=case)
         .order_by("first_name", "username")
     )

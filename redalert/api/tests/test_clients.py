@@ -164,3 +164,18 @@ def test_problems_speak_the_callers_language(admin_a: Any, make_api_client: Any)
     assert ApiCaller(token, "es").get("/cases/999999").json()["title"] == "No encontrado."
     assert ApiCaller(token, "pt").get("/cases/999999").json()["title"] == "Não encontrado."
     assert ApiCaller(token, "en").get("/cases/999999").json()["title"] == "Not found."
+
+
+def test_the_account_a_client_acts_through_is_never_listed_assigned_or_added_to_a_team(
+    admin_a, make_api_client, client_for, coordinator, case
+):
+    from django.urls import reverse
+
+    from redalert.cases.forms import CaseSearchForm
+
+    principal = make_api_client(admin_a).client.principal
+    members = client_for(admin_a).get(reverse("accounts:members")).content.decode()
+    assert principal.username not in members
+    team = client_for(coordinator).get(reverse("cases:team", args=[case.pk])).content.decode()
+    assert principal.username not in team and "(API)" not in team
+    assert principal not in CaseSearchForm(user=coordinator).fields["assigned"].queryset
