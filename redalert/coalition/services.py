@@ -71,7 +71,8 @@ def run_comparison(minimum: float | None = None) -> ComparisonRun:
     with transaction.atomic():
         existing = {
             (m.case_a_id, m.case_b_id): m
-            for m in CoalitionMatch.objects.select_for_update().filter(case_a_id__in=[a.case_id for a, _b, _s in found])
+            # Every known pair (no IN list of the found ones: it may be longer than the database accepts).
+            for m in CoalitionMatch.objects.select_for_update()
         }
         new: list[CoalitionMatch] = []
         for a, b, score in found:
