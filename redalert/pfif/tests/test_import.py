@@ -149,3 +149,9 @@ def test_coordinator_dismisses_a_record(org_a, coordinator, client_for):
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.status == ReviewStatus.DISMISSED and record.case is None
+
+
+def test_menu_offers_the_review_area_to_coordinators_only(org_a, coordinator, make_user, client_for):
+    link = reverse("pfif:review")
+    assert link in client_for(coordinator).get(reverse("cases:list")).content.decode()
+    assert link not in client_for(make_user(org_a, "caseworker")).get(reverse("cases:list")).content.decode()
