@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 WHAT: dict[str, Any] = {
+    "alert": _("Red Alert"),
+    "alerts": _("Red Alerts"),
     "alert acknowledgement": _("acknowledgement of a Red Alert"),
     "alerts due diligence": _("due diligence of the authorities"),
     "audit trail": _("who saw and changed this case"),

@@ -26,6 +26,7 @@ from redalert.demo.generate import (
 )
 from redalert.demo.rows import BATCH_SIZE
 from redalert.maps.facts import rebuild_map_facts
+from redalert.matching.index import refresh_cases as refresh_matching_index
 from redalert.prevention.demo import seed_prevention
 from redalert.prevention.models import Activity
 
@@ -90,6 +91,11 @@ class Command(BaseCommand):
                         rng = random.Random(f"{seed}:prevention:{org.code}")
                         activities += len(seed_prevention(org, rng, YEARS_OF_HISTORY))
                 map_cases = rebuild_map_facts(batch_size=max(batch_size, 1000))
+                # The demo cases went in by bulk_create, past the intake's announcement: index them for the duplicate
+                # check at intake as its follower would have.
+                new_ids = list(new_cases.values_list("pk", flat=True).order_by("pk"))
+                for start in range(0, len(new_ids), 1000):
+                    refresh_matching_index(new_ids[start : start + 1000])
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
         finished = time.monotonic()
