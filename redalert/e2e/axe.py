@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -88,9 +89,11 @@ class JourneyCheck:
     """What one journey's browser saw and what axe-core found on it."""
 
     def __init__(self, journey: str) -> None:
-        self.journey = journey
+        self.journey = re.sub(r"[^A-Za-z0-9_.-]+", "-", journey).strip("-")  # a test id may hold [ / ]
         self.served: dict[str, str] = {}  # url -> HTML as received, first time only
         self.live_checked: set[str] = set()
+        self.fragments: set[str] = set()  # documents that are not pages (no <html>): not checked
+        self.scriptless: list[Any] = []  # contexts with JavaScript off: axe cannot run live there (served only)
         self.findings: list[dict[str, Any]] = []
         self.errors: list[str] = []
 
@@ -114,18 +117,26 @@ class JourneyCheck:
                 return
             if "text/html" not in (response.headers.get("content-type") or ""):
                 return
-            if response.url not in self.served:
-                self.served[response.url] = response.text()
+            if response.url not in self.served and response.url not in self.fragments:
+                html = response.text()
+                if html.lstrip()[:200].lower().startswith(("<!doctype", "<html")):
+                    self.served[response.url] = html
+                else:  # a piece of HTML for a script (the place picker's suggestions), not a page
+                    self.fragments.add(response.url)
         except Exception as error:  # the page went on before its body could be read: said in the artifact
             self.errors.append(f"could not keep {response.url}: {error}")
 
     # Checking ---------------------------------------------------------------------------------------------------
     def check_live(self, page: Any, name: str | None = None) -> None:
         url = page.url
-        if not url.startswith("http") or url in self.live_checked:
+        if not url.startswith("http") or url in self.live_checked or url in self.fragments:
+            return
+        if any(page.context is context for context in self.scriptless):
             return
         self.live_checked.add(url)
         try:
+            if page.evaluate("document.contentType") != "text/html":  # JSON or a file the journey opened
+                return
             found = violations_of(page)
         except Exception as error:  # navigation under way: the served copy of the page is still checked
             self.errors.append(f"live check of {url} skipped: {error}")

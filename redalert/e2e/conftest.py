@@ -39,6 +39,8 @@ def axe_check(request: pytest.FixtureRequest, browser: Any) -> Iterator[JourneyC
 
     def new_context(*args: Any, **kwargs: Any) -> Any:  # journeys that open their own contexts are watched too
         context = original_new_context(*args, **kwargs)
+        if kwargs.get("java_script_enabled") is False:
+            check.scriptless.append(context)
         context.on("page", check.watch)
         return context
 
