@@ -41,7 +41,9 @@ class Service(models.Model):
     service_type = models.CharField(_("service"), max_length=24, choices=ServiceType.choices)
     recipient = models.CharField(_("given to"), max_length=8, choices=Recipient.choices, default=Recipient.VICTIM)
     family_relationship = models.CharField(_("family member"), max_length=20, choices=Relationship.choices, blank=True)
-    phase = models.CharField(_("when"), max_length=8, choices=Phase.choices, default=Phase.UNKNOWN)
+    phase = models.CharField(
+        _("before or after the rescue"), max_length=8, choices=Phase.choices, default=Phase.UNKNOWN
+    )
     given_on = models.DateField(_("date"))
     provider = models.CharField(_("provider"), max_length=8, choices=ProviderKind.choices, default=ProviderKind.OWN)
     partner = models.ForeignKey(

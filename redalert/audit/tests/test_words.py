@@ -33,6 +33,6 @@ def test_details_read_in_spanish():
     with translation.override("es"):
         text = describe({"section": "legal", "what": "red alerts", "changes": {"missingperson.given_names": {}}})
         assert "red alerts" not in text and "given_names" not in text
-        assert text.startswith("Legal · ")
+        assert text.startswith("Jurídico · Alertas Rojas · ")
         assert field_label("missingperson.given_names") != "missingperson.given_names"
         assert describe({"what": "a code nobody knows"}) == "a code nobody knows"  # shown, never hidden
