@@ -85,7 +85,7 @@ def test_verify_refuses_to_redirect_to_another_site(coordinator):
     client = Client()
     client.post(reverse("accounts:login"), {"username": "coordinadora", "password": PASSWORD})
     response = client.post(reverse("accounts:verify"), {"token": current_code(device), "next": "https://evil.example/"})
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:home")  # her own home, never the other site
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
 
 
 def test_repeated_failed_logins_lock_the_account(coordinator, settings):
