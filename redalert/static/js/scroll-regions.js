@@ -1,9 +1,13 @@
 // Tables wider than a phone scroll sideways inside their .table-wrap (issue 17). A keyboard can only scroll a region
 // it can reach, so each .table-wrap that actually scrolls becomes a named, focusable region: tabindex="0",
-// role="region" and aria-label from its table's caption or the heading before it (axe-core rule
+// role="region" and aria-label "Table: " + its table's caption or the heading before it (axe-core rule
 // scrollable-region-focusable, WCAG 2.1.1). Tables that fit get no extra tab stop. Loaded by base.html; no inline code.
 (function () {
   "use strict";
+  // The word "Table" in the page's language, from base.html: "Tabla: Ruta de trata" does not repeat the name of the
+  // section the table is in (axe landmark-unique).
+  var script = document.currentScript;
+  var word = (script && script.getAttribute("data-table")) || "Table";
 
   function nameOf(wrap) {
     var caption = wrap.querySelector("caption");
@@ -24,7 +28,7 @@
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
       if (!wrap.hasAttribute("aria-label") && !wrap.hasAttribute("aria-labelledby")) {
-        wrap.setAttribute("aria-label", nameOf(wrap));
+        wrap.setAttribute("aria-label", word + ": " + nameOf(wrap));
       }
       wrap.setAttribute("data-scroll-region", "");
     } else if (!scrolls && wrap.hasAttribute("data-scroll-region")) {
