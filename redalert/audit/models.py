@@ -79,6 +79,18 @@ class AuditEntry(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError(APPEND_ONLY)
 
+    @property
+    def actor_display(self) -> str:
+        """Who acted, as a reader says it: the user's name, or what acted without an account (a visitor of the
+        public site, the system's own jobs) in the reader's language instead of the stored code."""
+        label = self.actor_label
+        if self.actor_id is None:
+            if label == "public":
+                return str(_("Member of the public"))
+            if label == "system" or label.startswith("system:"):
+                return str(_("The system"))
+        return label
+
 
 class AuditHead(models.Model):
     """A single row holding the hash of the newest entry; locking it serialises writers of the chain.
