@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from redalert.imports.values import key
@@ -30,6 +33,10 @@ class Column:
     aliases: tuple[str, ...] = ()
     htcds: str = ""
     help: Promise | str = field(default="", compare=False)
+
+    @property
+    def help_html(self) -> SafeString:
+        return help_html(self)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -198,3 +205,29 @@ def documented_names() -> list[str]:
         + [f"service_1_{f}" for f in SERVICE_FIELDS]
         + [f"expense_1_{f}" for f in EXPENSE_FIELDS]
     )
+
+
+_WORD = re.compile(r"[\w-]+")
+
+
+def help_html(column: Column) -> SafeString:
+    """The column's help in the current language, its codes (the words kept as in the English text) as <code>.
+
+    The help lists the values a file may contain by their codes ("female, male, intersex or unknown"); the Spanish
+    and Portuguese texts keep those codes, so marking them shows the reader they are values, not untranslated words.
+    """
+    text = str(column.help)
+    if translation.get_language() in (None, "en") or not text:
+        return escape(text)
+    with translation.override("en"):
+        english = set(_WORD.findall(str(column.help)))
+    kept = english & set(_WORD.findall(text))
+    if not kept:
+        return escape(text)
+    pieces = _WORD.split(text)  # the text between the words
+    words = _WORD.findall(text)
+    html = [str(escape(pieces[0]))]
+    for word, gap in zip(words, pieces[1:], strict=True):
+        html.append(f"<code>{escape(word)}</code>" if word in kept else str(escape(word)))
+        html.append(str(escape(gap)))
+    return mark_safe("".join(html))
