@@ -140,14 +140,18 @@ def english_words(text: str) -> list[str]:
 def world(places: dict[str, Any], make_case: Any) -> dict[str, Any]:
     """The demo's data (12 cases, ~5 s) and one published case with a tip, a shelter stay and a plan objective."""
     from redalert.accounts.models import User
+    from redalert.alerts.models import Alert
     from redalert.care.choices import SupportPlanType
-    from redalert.care.models import Objective
+    from redalert.care.models import Objective, Service
     from redalert.care.services import add_case_record
     from redalert.cases.models import Case
     from redalert.consent.choices import Purpose
+    from redalert.investigation.models import TraffickingEvent
+    from redalert.legal.models import Proceeding
     from redalert.public.services import publication_for
     from redalert.shelters.models import Facility, FacilityKind
     from redalert.shelters.services import check_in, save_facility
+    from redalert.tasks.models import Task
     from redalert.testing import follow_changes, make_public, record_consent
     from redalert.tips.services import TipData, receive_tip
 
@@ -171,7 +175,13 @@ def world(places: dict[str, Any], make_case: Any) -> dict[str, Any]:
     _more_objects(coordinator, case, places)
     follow_changes()
     case = Case.objects.get(pk=case.pk)
+    case_pks = [case.pk]
+    for model in (Alert, Proceeding, Service, TraffickingEvent, Task):
+        with_one = model.objects.exclude(case_id__in=case_pks).values_list("case_id", flat=True).first()
+        if with_one:
+            case_pks.append(with_one)
     return {
+        "case_pks": case_pks,
         "user": coordinator,
         "org": coordinator.organisation,
         "case": case,
@@ -263,7 +273,7 @@ OBJECTS: list[tuple[str, str, str]] = [
 ]
 
 
-def fill(route: str, world: dict[str, Any]) -> str | None:
+def fill(route: str, world: dict[str, Any], case_pk: int | None = None) -> str | None:
     """The route with its arguments filled from the data, or None when there is nothing to fill them with."""
     from django.apps import apps
 
@@ -276,7 +286,7 @@ def fill(route: str, world: dict[str, Any]) -> str | None:
             values[name] = found.pk if found else None
             if found is not None and name != "pk" and getattr(found, "case_id", None):
                 values.setdefault("pk", found.case_id)
-    values.setdefault("pk", case.pk)
+    values.setdefault("pk", case_pk or case.pk)
     values.setdefault("case_id", case.pk)
     values.update(public_id=world["public_id"], year=case.reported_at.year, code=world["org"].code)
     values.update(section="investigation", kind="hearings")
@@ -312,14 +322,19 @@ def test_no_english_words_on_the_spanish_and_portuguese_pages(world: dict[str, A
     skipped: list[str] = []
     for route, _pattern in routes(get_resolver().url_patterns):
         reason = skip_reason(route)
-        path = fill(route, world) if reason is None else None
-        if reason is None and path is None:
+        # A case's own pages are read for each case of world["case_pks"] (the alert, legal and care pages show more
+        # when the case has an alert, a proceeding…); other pages once.
+        per_case = route.startswith(("cases/<int:pk>/", "tasks/case/<int:pk>/")) and route.count("<") == 1
+        paths = [fill(route, world, pk) for pk in world["case_pks"]] if per_case and reason is None else []
+        if not per_case:
+            paths = [fill(route, world)] if reason is None else []
+        if reason is None and None in paths:
             reason = "no object in the data"
         if reason:
             skipped.append(f"{route} ({reason})")
             continue
-        assert path is not None
-        for language in LANGUAGES:
+        for path, language in ((p, lang) for p in paths for lang in LANGUAGES):
+            assert path is not None
             for who, client in (("coordinator", staff), ("anonymous", anonymous)):
                 status, body, final = read(client, path, language)
                 if who == "anonymous" and final != path:
