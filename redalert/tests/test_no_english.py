@@ -172,7 +172,7 @@ def world(places: dict[str, Any], make_case: Any) -> dict[str, Any]:
     check_in(facility, case, on=date(2026, 3, 10), actor=coordinator)
     objective = Objective(area=SupportPlanType.EDUCATION, objective="Terminar la secundaria.")
     add_case_record(objective, case=case, actor=coordinator)
-    _more_objects(coordinator, case, places)
+    _more_objects(coordinator, case, places, make_case)
     follow_changes()
     case = Case.objects.get(pk=case.pk)
     case_pks = [case.pk]
@@ -189,19 +189,24 @@ def world(places: dict[str, Any], make_case: Any) -> dict[str, Any]:
     }
 
 
-def _more_objects(coordinator: Any, case: Any, places: dict[str, Any]) -> None:
+def _more_objects(coordinator: Any, case: Any, places: dict[str, Any], make_case: Any) -> None:
     """Objects the demo has none of, so that their pages are read too."""
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from redalert.accounts.models import Organisation
     from redalert.api.clients import create_client
     from redalert.api.scopes import Scope as ApiScope
+    from redalert.care.models import Consultation
+    from redalert.care.services import add_consultation, refer
+    from redalert.consent.choices import Purpose
     from redalert.found.choices import Condition, ReporterKind
     from redalert.found.models import FoundPerson
     from redalert.found.services import record_found
     from redalert.imports.jobs import create_job, run_job
     from redalert.retention.services import record_request
+    from redalert.testing import record_consent
     from redalert.webhooks.models import EventKind, Scope
     from redalert.webhooks.services import create_subscription
 
@@ -240,6 +245,16 @@ def _more_objects(coordinator: Any, case: Any, places: dict[str, Any]) -> None:
     rows += "H-1,2019-03-05,2019-03-04,MX-QUE,not_located\r\nH-2,ayer,2019-03-04,MX-QUE,not_located\r\n"
     job = create_job(organisation=org, user=coordinator, file_name="h.csv", data=rows.encode(), mode="valid_rows")
     run_job(job.pk)
+    add_consultation(
+        Consultation(organisation=org, held_on=date(2026, 3, 31), participants=6, recorded_by=coordinator),
+        actor=coordinator,
+    )
+    partner = Organisation.objects.exclude(pk=org.pk).order_by("pk").first()
+    if partner is not None:
+        record_consent(case, Purpose.REFERRAL, coordinator)
+        refer(case, partner=partner, reason="Acompañamiento psicológico.", on=date(2026, 3, 12), actor=coordinator)
+    make_case(org, coordinator, reporter_name="Juana Pérez")  # the same girl reported twice: a duplicate pair
+    call_command("find_duplicates", "--full", stdout=StringIO())
 
 
 # The model whose first row fills an argument, by the route's beginning and the argument's name. When the object
@@ -286,10 +301,15 @@ def fill(route: str, world: dict[str, Any], case_pk: int | None = None) -> str |
             values[name] = found.pk if found else None
             if found is not None and name != "pk" and getattr(found, "case_id", None):
                 values.setdefault("pk", found.case_id)
+    if "<int:obj_id>" in route:  # a hearing of a proceeding
+        hearing = apps.get_model("legal.Hearing").objects.select_related("proceeding").order_by("pk").first()
+        if hearing is None:
+            return None
+        values.update(obj_id=hearing.pk, proceeding_id=hearing.proceeding_id, pk=hearing.proceeding.case_id)
     values.setdefault("pk", case_pk or case.pk)
     values.setdefault("case_id", case.pk)
     values.update(public_id=world["public_id"], year=case.reported_at.year, code=world["org"].code)
-    values.update(section="investigation", kind="hearings")
+    values.update(section="investigation", kind="hearing")
 
     def substitute(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
