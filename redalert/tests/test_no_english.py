@@ -36,7 +36,7 @@ LANGUAGES = ["es", "pt"]
 # because they are also Spanish or Portuguese: a, no, de, con, para, me, red, son, once, plan, data, total, general,
 # local, final, real, social, hospital, normal, sin, fin, pie, come, case ("que se case"), mayor, dice, tan, pan, e,
 # he (es "he visto"), for (pt "quando for"), age (pt "age"), time (pt "o time"), error (es), note (pt "note que"),
-# status (pt "o status").
+# status (pt "o status"), do (pt "do"), link (pt), email (es, pt), use, per.
 _ENGLISH_WORDS = """
     the and of with your you this that these those not yet none is are was were has have had will would been be
     by or to in on at from into about all any each every some there here what which who whom when where why how
@@ -53,6 +53,8 @@ _ENGLISH_WORDS = """
     reported verification due diligence acknowledgement authority authorities contact contacts trail audit
     details detail more less than only also other others first last before after rescue please sorry
     invalid must field fields value values select choose none yes true false
+    hours hour minutes see get does make used using check checked send reason number type kind level
+    message messages phone address code codes print help start end until since without within
 """
 ENGLISH = frozenset(_ENGLISH_WORDS.split())
 
