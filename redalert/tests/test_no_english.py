@@ -78,7 +78,7 @@ SKIPPED_NAMED = {
 }
 
 TOKEN = re.compile(r"[\w'/.:@-]*[^\W\d_][\w'/.:@-]*")
-WORD = re.compile(r"[^\W\d_]+")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 # Codes, not words: identifiers (not_located, America/Mexico_City, yearOfRegistration, e-mail or web addresses) and
 # upper-case codes (ALL is the Albanian lek, CAP the Common Alerting Protocol).
 CODE = re.compile(r"[_/@:\d]|\.\w|^[^\W\d_]+[a-z][A-Z]|^[A-Z]{2,}$")
@@ -122,8 +122,12 @@ def visible_text(body: bytes) -> str:
 
 
 def english_words(text: str) -> list[str]:
-    """The English words of `text`, each with some context."""
+    """The English words of `text`, and dates written the ISO way (2026-12-07: no reader writes them so), each
+    with some context."""
     found = []
+    for match in ISO_DATE.finditer(text):
+        start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
+        found.append(f"ISO date {match.group(0)!r} in …{' '.join(text[start:end].split())}…")
     for match in TOKEN.finditer(text):
         token = match.group(0).strip("'.:-/")
         if CODE.search(token):
@@ -381,7 +385,9 @@ def test_the_check_reads_what_a_person_sees_and_skips_codes() -> None:
         b'<html><body><p>Guardar <span title="Save the case">caso</span> <input placeholder="Search">'
         b'<input type="submit" value="Delete"></p><script>var the = 1;</script><code>the</code>'
         b"<p>not_located, America/Mexico_City, yearOfRegistration, ALL, HTCDS, follow-up</p>"
-        b'<p translate="no">ILO, The Economics</p><textarea>and more</textarea></body></html>'
+        b'<p translate="no">ILO, The Economics</p><textarea>and more</textarea><p>Elaborado el 2026-12-07</p>'
+        b"</body></html>"
     )
     words = [found.split(" in ")[0] for found in english_words(visible_text(body))]
-    assert sorted(words) == sorted(["'Save'", "'the'", "'Search'", "'Delete'"])  # 'case' is Spanish too
+    # 'case' is Spanish too ("que se case"): not in ENGLISH.
+    assert sorted(words) == sorted(["'Save'", "'the'", "'Search'", "'Delete'", "ISO date '2026-12-07'"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.statistics.figures.layout import cases_column, no_data_row
@@ -100,6 +101,6 @@ def impunity_table(data: YearData) -> Table:
             "The first row is a percentage of the cases searched for or in follow-up, the next two of the cases with a "
             "complaint."
         )
-        % {"year": data.year, "today": data.today.isoformat()},
+        % {"year": data.year, "today": date_format(data.today, "SHORT_DATE_FORMAT")},
         case_section="legal",
     )
