@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from lxml import html as lxml_html
 
 from redalert.accounts.roles import Role
+from redalert.cases.choices import NoteSection
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +295,7 @@ OBJECTS: list[tuple[str, str, str]] = [
 ]
 
 
-def fill(route: str, world: dict[str, Any], case_pk: int | None = None) -> str | None:
+def fill(route: str, world: dict[str, Any], case_pk: int | None = None, section: str = "investigation") -> str | None:
     """The route with its arguments filled from the data, or None when there is nothing to fill them with."""
     from django.apps import apps
 
@@ -315,7 +316,7 @@ def fill(route: str, world: dict[str, Any], case_pk: int | None = None) -> str |
     values.setdefault("pk", case_pk or case.pk)
     values.setdefault("case_id", case.pk)
     values.update(public_id=world["public_id"], year=case.reported_at.year, code=world["org"].code)
-    values.update(section="investigation", kind="hearing")
+    values.update(section=section, kind="hearing")
 
     def substitute(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
@@ -354,6 +355,8 @@ def test_no_english_words_on_the_spanish_and_portuguese_pages(world: dict[str, A
         paths = [fill(route, world, pk) for pk in world["case_pks"]] if per_case and reason is None else []
         if not per_case:
             paths = [fill(route, world)] if reason is None else []
+        if "<slug:section>" in route and reason is None:  # every section of the case file's notes
+            paths = [fill(route, world, section=section) for section in NoteSection.values]
         if reason is None and None in paths:
             reason = "no object in the data"
         if reason:
