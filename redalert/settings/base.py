@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "redalert.accounts.hardening.AbsoluteSessionMiddleware",  # issue 13: a session ends 12 h after sign-in
     "redalert.accounts.middleware.StaffTwoFactorMiddleware",
+    # Figures and amounts written as the member's organisation's country writes them (redalert.lib.numbers).
+    "redalert.lib.numbers.NumbersByCountryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A merged case's staff links (and public page, if allowed) lead to the case that remained (issue 15).
     "redalert.duplicates.middleware.MergedCaseRedirectMiddleware",

@@ -57,8 +57,10 @@ from pathlib import Path
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from redalert.lib.numbers import format_grouped
 
 Number = int | Decimal | float
 ROW_KINDS = ("data", "total", "no_data")
@@ -100,12 +102,13 @@ class Cell:
         """The value as text in the active language: "1,234", "12,500.00 MXN", "36.5 h", "—" when there is none."""
         if self.value is None:
             return "—"
+        language = get_language() or "es"
         if isinstance(self.value, Decimal):
-            text = number_format(self.value, decimal_pos=2, use_l10n=True, force_grouping=True)
+            text = format_grouped(self.value, 2, language=language)
         elif isinstance(self.value, float):
-            text = number_format(round(self.value, 1), decimal_pos=1, use_l10n=True, force_grouping=True)
+            text = format_grouped(round(self.value, 1), 1, language=language)
         else:
-            text = number_format(self.value, use_l10n=True, force_grouping=True)
+            text = format_grouped(self.value, 0, language=language)
         return f"{text} {self.unit}" if self.unit else text
 
     def display_percent(self) -> str:
@@ -114,8 +117,8 @@ class Cell:
         if percent is None or self.denominator is None:
             return ""
         return _("%(percent)s%% of %(denominator)s") % {
-            "percent": number_format(percent, decimal_pos=1, use_l10n=True),
-            "denominator": number_format(self.denominator, use_l10n=True, force_grouping=True),
+            "percent": format_grouped(percent, 1, language=get_language() or "es"),
+            "denominator": format_grouped(self.denominator, 0, language=get_language() or "es"),
         }
 
 

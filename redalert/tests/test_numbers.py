@@ -28,3 +28,23 @@ def test_numbers_follow_the_country_and_fall_back_to_the_language():
     assert format_number(12345.6, language="es", country="MX") == "12,345.6"
     assert format_number(12345.6, language="es", country="CO") == "12.345,6"
     assert format_number(12345.6, language="es", country="") == "12.345,6"
+
+
+def test_a_members_request_writes_the_reports_figures_as_her_organisations_country():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from redalert.lib.numbers import NumbersByCountryMiddleware
+    from redalert.statistics.tables import Cell
+
+    def render(request):
+        return Cell(value=12345).display(), Cell(value=Decimal("1450.5")).display()
+
+    def member_of(country):
+        return SimpleNamespace(user=SimpleNamespace(organisation=SimpleNamespace(country=country)))
+
+    with translation.override("es"):
+        assert NumbersByCountryMiddleware(render)(member_of("MX")) == ("12,345", "1,450.50")
+        assert NumbersByCountryMiddleware(render)(member_of("CO")) == ("12.345", "1.450,50")
+        assert render(None) == ("12.345", "1.450,50")  # outside a request: the language decides
