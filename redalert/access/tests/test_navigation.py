@@ -21,6 +21,7 @@ from redalert.legal.permissions import may_edit_rates, may_see_own_proceedings
 from redalert.lib import navigation as registry
 from redalert.maps.permissions import may_view_maps
 from redalert.opendata.permissions import may_export
+from redalert.pfif.permissions import may_review
 from redalert.prevention.permissions import may_read_register
 from redalert.retention.permissions import may_edit_policy, may_review_requests
 from redalert.security.permissions import may_view_security_events
@@ -56,6 +57,7 @@ def _expected(user):
         "may_review_duplicates": may_review_duplicates(user),
         "may_use_coalition_matching": may_use_coalition_matching(user),
         "may_view_found_register": may_view_register(user),
+        "may_review_pfif": may_review(user),
     }
 
 
