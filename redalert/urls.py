@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from redalert.accounts.middleware import public
-from redalert.health import healthz
+from redalert.health import healthz, readyz
 
 urlpatterns = [
     path("", include("redalert.public.urls")),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("redalert.alerts.urls")),
     path("", include("redalert.public.staff_urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),  # database, Redis, workers' heartbeats (issue 19)
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/", include("redalert.accounts.urls")),
     path("security/", include("redalert.security.urls")),  # security events and account unlock (issue 13)

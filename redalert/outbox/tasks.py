@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from redalert import heartbeat
 from redalert.celery import app
 from redalert.outbox.claiming import deliver_due
 
@@ -13,6 +14,7 @@ def deliver_outbox(limit: int = 100) -> int:
     A task that used its whole limit queues another one, so a large batch drains without waiting for beat.
     """
     attempted = deliver_due(limit)
+    heartbeat.beat(heartbeat.CELERY)  # beat queues this task every few seconds: read by /readyz (redalert.health)
     if attempted >= limit:
         deliver_outbox.delay(limit)
     return attempted

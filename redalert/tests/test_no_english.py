@@ -66,7 +66,7 @@ _ALLOWED_WORDS = """
 ALLOWED = frozenset(_ALLOWED_WORDS.split())
 
 # Not HTML pages or not pages at all: downloads, images, feeds, the JSON API and endpoints without a page.
-SKIPPED_PREFIXES = ("admin/", "api/v1/", "i18n/setlang/", "healthz", "favicon.ico", "accounts/logout/")
+SKIPPED_PREFIXES = ("admin/", "api/v1/", "i18n/setlang/", "healthz", "readyz", "favicon.ico", "accounts/logout/")
 SKIPPED_PATTERN = re.compile(
     r"(\.(jpg|png|pdf|xml|atom|csv|geojson|json|xlsx|<str:file_format>|<slug:fmt>)$"
     r"|/photo/$|/photos/<int:photo_id>/$|/file/$|/scan/$|/progress/$|/report\.csv$)"

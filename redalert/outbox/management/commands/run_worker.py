@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection, connections
 
+from redalert import heartbeat
 from redalert.changes.announce import catch_up
 from redalert.duplicates.finder import run_due as find_due_duplicates
 from redalert.imports.jobs import run_next as run_next_import
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             proposed = find_due_duplicates()  # the review queue of possible duplicates, hourly per organisation
             if proposed and options["verbosity"] > 0:
                 self.stdout.write(f"{proposed} possible duplicate(s) proposed.")
+            heartbeat.beat(heartbeat.RUN_WORKER)  # read by /readyz (redalert.health)
             if options["once"] or stopping():
                 break
             if attempted < options["limit"] and followed < options["limit"]:
