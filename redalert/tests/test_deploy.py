@@ -98,11 +98,13 @@ def test_every_unit_has_an_execstart():
         assert timer.with_suffix(".service").exists(), timer.name
 
 
-def test_every_execstart_runs_a_manage_py_command_that_exists():
+def test_every_execstart_and_cron_job_runs_a_manage_py_command_that_exists():
     from django.core.management import get_commands
 
     commands = get_commands()
     used = [(unit, match.group(1)) for unit, line in exec_lines() for match in re.finditer(r"manage\.py\s+(\S+)", line)]
+    cron = (DEPLOY / "cron.d-redalert").read_text()
+    used += [("cron.d-redalert", match.group(1)) for match in re.finditer(r"manage\.py\s+(\S+)", cron)]
     assert ("redalert-worker.service", "run_worker") in used
     assert ("redalert-backup.service", "backup") in used
     for unit, command in used:
