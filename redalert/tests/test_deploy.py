@@ -2,10 +2,14 @@
 
 import os
 import re
+import shlex
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,8 +119,8 @@ def test_the_web_and_celery_units_start_what_the_project_has():
     web = (DEPLOY / "systemd/redalert-web.service").read_text()
     assert "redalert.wsgi:application" in web and (ROOT / "redalert/wsgi.py").exists()
     assert "gunicorn==" in (ROOT / "requirements.txt").read_text()
-    for unit in ("redalert-celery-worker.service", "redalert-celery-beat.service"):
-        assert "-A redalert.celery " in (DEPLOY / "systemd" / unit).read_text()
+    for name in ("redalert-celery-worker.service", "redalert-celery-beat.service"):
+        assert "-A redalert.celery " in (DEPLOY / "systemd" / name).read_text()
     for unit in (DEPLOY / "systemd").glob("*.service"):
         text = unit.read_text()
         assert "DJANGO_SETTINGS_MODULE=redalert.settings.production" in text, unit.name
@@ -145,3 +149,79 @@ def test_the_env_template_passes_the_production_checks():
     )
     result = run_check(values)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def units_for_this_machine(tmp_path: Path) -> Path:
+    """The units with this checkout's paths, so that systemd and gunicorn can check them here."""
+    (tmp_path / "env").touch()
+    (tmp_path / "backup.env").touch()
+    for unit in (DEPLOY / "systemd").iterdir():
+        text = unit.read_text().replace("/srv/redalert", str(ROOT)).replace("/etc/redalert/", f"{tmp_path}/")
+        (tmp_path / unit.name).write_text(text)
+    return tmp_path
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    if not Path("/usr/bin/systemd-analyze").exists():
+        pytest.skip("systemd-analyze is not installed")
+    units = sorted(str(p) for p in units_for_this_machine(tmp_path).glob("redalert-*"))
+    result = subprocess.run(  # noqa: S603 (the repository's own unit files)
+        ["/usr/bin/systemd-analyze", "verify", "--man=no", *units], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+
+
+def test_the_web_units_gunicorn_command_serves_the_production_site(tmp_path):
+    """gunicorn started with the unit's own arguments (port and log paths adapted) answers /healthz, and takes the
+    client's address from a PROXY protocol line as Caddy sends it."""
+    unit = (units_for_this_machine(tmp_path) / "redalert-web.service").read_text().replace("\\\n", " ")
+    exec_start = re.search(r"^ExecStart=(.*)$", unit, re.MULTILINE)
+    assert exec_start is not None
+    command = shlex.split(exec_start.group(1))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        {"127.0.0.1:8000": f"127.0.0.1:{port}"}.get(arg, arg.replace("/var/log/redalert", str(tmp_path)))
+        for arg in command
+    ]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "redalert.settings.production",
+        "ALLOWED_HOSTS": "alerta.example.org",
+    }
+    env.update(
+        {
+            "SECRET_KEY": "k" * 20 + "8f3b2c9d1e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "AUDIT_CHAIN_KEYS": "a" * 16 + "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            "EMAIL_USE_TLS": "true",
+        }
+    )
+    server = subprocess.Popen(  # noqa: S603 (the command line of the repository's own unit)
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        request = (
+            b"PROXY TCP4 203.0.113.7 127.0.0.1 50000 443\r\n"
+            b"GET /healthz HTTP/1.0\r\nHost: alerta.example.org\r\nX-Forwarded-Proto: https\r\n\r\n"
+        )
+        reply = b""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not reply:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                    conn.sendall(request)
+                    while chunk := conn.recv(65536):
+                        reply += chunk
+            except OSError:
+                time.sleep(0.3)
+        assert reply.startswith(b"HTTP/1.0 200") and reply.endswith(b"ok"), reply[:300]
+        access_log = tmp_path / "gunicorn-access.log"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and b"/healthz" not in access_log.read_bytes():
+            time.sleep(0.2)
+        assert b"203.0.113.7" in access_log.read_bytes()  # the client's address, not the proxy's
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
