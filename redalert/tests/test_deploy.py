@@ -1,5 +1,6 @@
 """The production settings pass Django's deployment checks and refuse to start without their secrets."""
 
+import json
 import os
 import re
 import shlex
@@ -171,57 +172,87 @@ def test_systemd_accepts_the_units(tmp_path):
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
 
 
-def test_the_web_units_gunicorn_command_serves_the_production_site(tmp_path):
-    """gunicorn started with the unit's own arguments (port and log paths adapted) answers /healthz, and takes the
-    client's address from a PROXY protocol line as Caddy sends it."""
+PRODUCTION_SECRETS = {
+    "SECRET_KEY": "k" * 20 + "8f3b2c9d1e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7",
+    "AUDIT_CHAIN_KEYS": "a" * 16 + "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    "EMAIL_USE_TLS": "true",
+    "ALLOWED_HOSTS": "alerta.example.org",
+    "DJANGO_SETTINGS_MODULE": "redalert.settings.production",
+}
+
+
+def start_web_unit(tmp_path: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn started with the web unit's own arguments (port and log paths adapted to this machine)."""
     unit = (units_for_this_machine(tmp_path) / "redalert-web.service").read_text().replace("\\\n", " ")
     exec_start = re.search(r"^ExecStart=(.*)$", unit, re.MULTILINE)
     assert exec_start is not None
-    command = shlex.split(exec_start.group(1))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [
         {"127.0.0.1:8000": f"127.0.0.1:{port}"}.get(arg, arg.replace("/var/log/redalert", str(tmp_path)))
-        for arg in command
+        for arg in shlex.split(exec_start.group(1))
     ]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "redalert.settings.production",
-        "ALLOWED_HOSTS": "alerta.example.org",
-    }
-    env.update(
-        {
-            "SECRET_KEY": "k" * 20 + "8f3b2c9d1e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7",
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "AUDIT_CHAIN_KEYS": "a" * 16 + "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
-            "EMAIL_USE_TLS": "true",
-        }
-    )
+    env = {**os.environ, **PRODUCTION_SECRETS, "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), **extra_env}
     server = subprocess.Popen(  # noqa: S603 (the command line of the repository's own unit)
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    return server, port
+
+
+def ask(port: int, path: str, client: str = "203.0.113.7") -> bytes:
+    """One request as Caddy sends it: a PROXY protocol line with the client's address, then HTTP over TLS's place."""
+    request = (
+        f"PROXY TCP4 {client} 127.0.0.1 50000 443\r\n"
+        f"GET {path} HTTP/1.0\r\nHost: alerta.example.org\r\nX-Forwarded-Proto: https\r\n\r\n"
+    ).encode()
+    reply = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not reply:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                conn.sendall(request)
+                while chunk := conn.recv(65536):
+                    reply += chunk
+        except OSError:
+            time.sleep(0.3)
+    return reply
+
+
+def test_the_web_units_gunicorn_command_serves_the_production_site(tmp_path):
+    """/healthz answers, and the client's address comes from the PROXY protocol line as Caddy sends it."""
+    server, port = start_web_unit(tmp_path, {})
     try:
-        request = (
-            b"PROXY TCP4 203.0.113.7 127.0.0.1 50000 443\r\n"
-            b"GET /healthz HTTP/1.0\r\nHost: alerta.example.org\r\nX-Forwarded-Proto: https\r\n\r\n"
-        )
-        reply = b""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not reply:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-                    conn.sendall(request)
-                    while chunk := conn.recv(65536):
-                        reply += chunk
-            except OSError:
-                time.sleep(0.3)
+        reply = ask(port, "/healthz")
         assert reply.startswith(b"HTTP/1.0 200") and reply.endswith(b"ok"), reply[:300]
         access_log = tmp_path / "gunicorn-access.log"
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and b"/healthz" not in access_log.read_bytes():
             time.sleep(0.2)
         assert b"203.0.113.7" in access_log.read_bytes()  # the client's address, not the proxy's
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def test_readyz_says_503_when_the_database_does_not_answer(tmp_path):
+    """A real server whose database is down (nothing listens on port 1): /readyz is 503 and names the database,
+    while /healthz, which touches nothing, still answers."""
+    server, port = start_web_unit(
+        tmp_path,
+        {
+            "DATABASE_URL": "postgres://redalert@127.0.0.1:1/redalert",
+            "REDALERT_VAR_DIR": str(tmp_path),
+            "CACHE_REDIS_URL": "",
+            "OUTBOX_USE_CELERY": "false",
+        },
+    )
+    try:
+        assert ask(port, "/healthz").startswith(b"HTTP/1.0 200")
+        reply = ask(port, "/readyz")
+        assert reply.startswith(b"HTTP/1.0 503"), reply[:300]
+        body = json.loads(reply.split(b"\r\n\r\n", 1)[1])
+        assert body == {"ready": False, "database": "error", "redis": "not configured", "workers": "missing"}
     finally:
         server.terminate()
         server.wait(timeout=60)
