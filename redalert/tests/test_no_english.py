@@ -212,6 +212,7 @@ def _more_objects(coordinator: Any, case: Any, places: dict[str, Any], make_case
     from redalert.found.models import FoundPerson
     from redalert.found.services import record_found
     from redalert.imports.jobs import create_job, run_job
+    from redalert.retention.models import Basis, Requester
     from redalert.retention.services import record_request
     from redalert.testing import record_consent
     from redalert.webhooks.models import EventKind, Scope
@@ -234,9 +235,9 @@ def _more_objects(coordinator: Any, case: Any, places: dict[str, Any], make_case
     )
     record_request(
         case,
-        requested_by="Rosa Hernández Cruz",
+        requested_by=Requester.FAMILY,
         requested_on=date(2026, 3, 20),
-        basis="Pide borrar la identidad.",
+        basis=Basis.CONSENT_WITHDRAWN,
         actor=coordinator,
     )
     record_found(
