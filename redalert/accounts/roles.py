@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst (aggregates only)")
     PUBLIC_EDITOR = "public_editor", _("Public-site editor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Takes the hotline's calls and the inbox's conversations (issue 18): opens no case file.
+    CALL_TAKER = "call_taker", _("Call-taker (hotline)")
     # Coalition-level: edits the tables shared by every organisation (the reparation rates). Never granted from an
     # organisation's members page; the server's operator grants it (manage.py grant_coalition_role).
     COALITION_DATA_STEWARD = "coalition_data_steward", _("Coalition data steward")
