@@ -1,0 +1,188 @@
+"""What the hotline desk does: the one place that writes contacts (Zulip's actions pattern).
+
+Each function states its rule in one sentence, writes its rows and its audit entry in one transaction, and refuses
+bad input with ContactError (a translated message) before writing anything.
+
+`open_contact(organisation, *, by, channel, conversation_id=None, ...)` is also the way the conversations inbox
+(redalert.conversations) turns a conversation into a hotline contact; its signature is kept stable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from redalert.accounts.models import Organisation, User
+from redalert.audit.log import record as audit_record
+from redalert.audit.models import AuditAction
+from redalert.hotline.choices import CHECKLIST_CHOICES, Answer, CallerRelation, Channel, Outcome, Urgency
+from redalert.hotline.models import Contact
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class ContactError(ValueError):
+    """A change the desk refuses, with a message for the call-taker."""
+
+
+def _reference(organisation: Organisation) -> str:
+    for _attempt in range(10):
+        token = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        reference = f"{organisation.code}-L-{token}"
+        if not Contact.objects.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError("Could not draw a free contact reference.")
+
+
+def _check_member(organisation: Organisation, by: User) -> None:
+    if getattr(by, "organisation_id", None) != organisation.pk:
+        raise ContactError(_("Only staff of the organisation can take its contacts."))
+
+
+def open_contact(
+    organisation: Organisation,
+    *,
+    by: User,
+    channel: str,
+    conversation_id: int | None = None,
+    started_at: datetime | None = None,
+    caller_relation: str = "",
+    summary: str = "",
+    request: HttpRequest | None = None,
+) -> Contact:
+    """Open a contact (a call, a chat, a conversation of the inbox) taken by `by`, a member of the organisation."""
+    _check_member(organisation, by)
+    if channel not in Channel.values:
+        raise ContactError(_("Choose the channel of the contact."))
+    if caller_relation and caller_relation not in CallerRelation.values:
+        raise ContactError(_("Choose who is calling from the list."))
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            organisation=organisation,
+            reference=_reference(organisation),
+            channel=channel,
+            conversation_id=conversation_id,
+            started_at=started_at or timezone.now(),
+            taken_by=by,
+            caller_relation=caller_relation,
+            summary=summary,
+        )
+        audit_record(
+            by,
+            AuditAction.CREATE,
+            contact,
+            request=request,
+            organisation_id=organisation.pk,
+            detail={"what": "hotline contact", "channel": channel, "conversation": conversation_id},
+        )
+    return contact
+
+
+def record_urgency(contact: Contact, urgency: str, *, by: User, request: HttpRequest | None = None) -> Contact:
+    """Record the answer to the first question (is someone in immediate danger?) and when it was asked."""
+    if urgency not in Urgency.values:
+        raise ContactError(_("Say whether someone is in immediate danger."))
+    with transaction.atomic():
+        contact.urgency = urgency
+        contact.urgency_at = timezone.now()
+        contact.save(update_fields=["urgency", "urgency_at", "updated_at"])
+        audit_record(
+            by, AuditAction.CHANGE, contact, request=request, detail={"what": "hotline urgency", "urgency": urgency}
+        )
+    return contact
+
+
+def record_emergency_call(contact: Contact, *, by: User, authority: str, request: HttpRequest | None = None) -> Contact:
+    """Record that an authority was called because someone is in immediate danger: who called it, which, and when."""
+    authority = authority.strip()[:200]
+    if contact.urgency != Urgency.DANGER:
+        raise ContactError(_("Record first that someone is in immediate danger."))
+    if not authority:
+        raise ContactError(_("Say which authority was called."))
+    with transaction.atomic():
+        contact.emergency_called_at = timezone.now()
+        contact.emergency_called_by = by
+        contact.emergency_authority = authority
+        contact.save(update_fields=["emergency_called_at", "emergency_called_by", "emergency_authority", "updated_at"])
+        audit_record(
+            by,
+            AuditAction.CHANGE,
+            contact,
+            request=request,
+            detail={"what": "hotline emergency call", "authority": authority},
+        )
+    return contact
+
+
+def clean_indicators(answers: Mapping[str, str]) -> dict[str, str]:
+    """Keep the known items answered yes or no; drop "not asked" (stored as no answer) and refuse unknown items."""
+    cleaned: dict[str, str] = {}
+    for key, value in answers.items():
+        group, _sep, item = key.partition(":")
+        choices = CHECKLIST_CHOICES.get(group)
+        if choices is None or item not in choices.values:
+            raise ContactError(_("Unknown indicator: %(key)s.") % {"key": key})
+        if value not in Answer.values:
+            raise ContactError(_("Answer each indicator with yes, no or not asked."))
+        if value != Answer.NOT_ASKED:
+            cleaned[key] = value
+    return cleaned
+
+
+def save_details(
+    contact: Contact, values: Mapping[str, Any], *, by: User, request: HttpRequest | None = None
+) -> Contact:
+    """Save what the desk's form collected (validated by redalert.hotline.forms); the caller's contact data is kept
+    only if she agrees to be contacted back, and erased when she withdraws that."""
+    fields = [name for name in values if name != "indicators"]
+    with transaction.atomic():
+        for name in fields:
+            setattr(contact, name, values[name])
+        if "indicators" in values:
+            contact.indicators = clean_indicators(values["indicators"])
+            fields.append("indicators")
+        if not contact.caller_agrees_to_contact:
+            contact.caller_name = contact.caller_phone = contact.caller_email = ""
+            fields += ["caller_name", "caller_phone", "caller_email"]
+        contact.save(update_fields=[*sorted(set(fields)), "updated_at"])
+        audit_record(
+            by,
+            AuditAction.CHANGE,
+            contact,
+            request=request,
+            detail={"what": "hotline contact", "changes": sorted(set(fields))},
+        )
+    return contact
+
+
+def close_contact(
+    contact: Contact, *, by: User, outcome: str, referred_to: str = "", request: HttpRequest | None = None
+) -> Contact:
+    """End the contact with its outcome; a contact in immediate danger cannot end before the authority's call is
+    recorded."""
+    if outcome not in Outcome.values:
+        raise ContactError(_("Choose the outcome of the contact."))
+    if not contact.urgency:
+        raise ContactError(_("Ask first whether someone is in immediate danger."))
+    if contact.danger_unhandled:
+        raise ContactError(_("Someone is in immediate danger: record the call to the authority first."))
+    if outcome == Outcome.REPORT_OPENED and contact.case_id is None:
+        raise ContactError(_("Open the report from this contact first."))
+    if outcome == Outcome.TIP_ADDED and contact.tip_id is None:
+        raise ContactError(_("Add the tip to a case from this contact first."))
+    with transaction.atomic():
+        contact.outcome = outcome
+        contact.referred_to = referred_to.strip()[:200] if outcome == Outcome.REFERRAL else ""
+        contact.ended_at = contact.ended_at or timezone.now()
+        contact.save(update_fields=["outcome", "referred_to", "ended_at", "updated_at"])
+        audit_record(
+            by, AuditAction.CHANGE, contact, request=request, detail={"what": "hotline outcome", "outcome": outcome}
+        )
+    return contact
