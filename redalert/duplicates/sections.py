@@ -145,6 +145,8 @@ SECTIONS: tuple[Section, ...] = (
     S("coalition.CoalitionMatch", "case_b", R.STAYS, why="the partner knows this reference"),
     # Webhooks: the events already collected are what was sent about that reference.
     S("webhooks.Event", "case", R.STAYS, why="history of what was sent"),
+    # A hotline contact that became a report or a tip of the case (redalert.hotline): it follows the case.
+    S("hotline.Contact", "case", R.MOVE),
     # A PFIF record reviewed into a case (redalert.pfif): it then names the case that remained.
     S("pfif.ImportedPerson", "case", R.MOVE),
     # This app's own bookkeeping.
