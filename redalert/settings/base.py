@@ -186,6 +186,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LOCATED_PHOTO_DAYS = env_int("LOCATED_PHOTO_DAYS", 0)
 PUBLIC_PAGE_SIZE = 24
 
+# The shared cache in front of the public site (docs/public-site.md, "The shared cache"). EDGE_PURGER empty (the
+# default): nothing purges a shared cache, so the public pages stay `private, no-cache`. "varnish", "cloudflare" or
+# "fastly": list and case pages, images, bulletins, the feed and CAP say `public, s-maxage=EDGE_CACHE_SECONDS` with
+# surrogate keys, and every change of what the public sees is purged through that purger (redalert.public.purging).
+EDGE_PURGER = env_str("EDGE_PURGER", "")
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 600)  # s-maxage: how long the shared cache keeps a copy
+EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 30)  # stale-while-revalidate
+EDGE_BROWSER_SECONDS = env_int("EDGE_BROWSER_SECONDS", 0)  # max-age: browsers are never purged, keep it short
+EDGE_PURGE_REPEAT_SECONDS = env_int("EDGE_PURGE_REPEAT_SECONDS", 5)  # a second purge catches a page drawn meanwhile
+EDGE_PURGE_TIMEOUT_SECONDS = env_int("EDGE_PURGE_TIMEOUT_SECONDS", 3)
+EDGE_VARNISH_URLS = env_list("EDGE_VARNISH_URLS", ["http://127.0.0.1:6091/"])  # each Varnish's purge listener
+EDGE_CLOUDFLARE_ZONE_ID = env_str("EDGE_CLOUDFLARE_ZONE_ID", "")
+EDGE_CLOUDFLARE_API_TOKEN = env_str("EDGE_CLOUDFLARE_API_TOKEN", "")
+EDGE_CLOUDFLARE_API_URL = env_str("EDGE_CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4")
+EDGE_FASTLY_SERVICE_ID = env_str("EDGE_FASTLY_SERVICE_ID", "")
+EDGE_FASTLY_API_TOKEN = env_str("EDGE_FASTLY_API_TOKEN", "")
+EDGE_FASTLY_API_URL = env_str("EDGE_FASTLY_API_URL", "https://api.fastly.com")
+
 # Field encryption keys: a comma-separated list of Fernet keys, newest first. See docs/operations.md.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 
