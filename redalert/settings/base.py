@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "redalert.api",  # the REST API and its clients (issue 16)
     "redalert.webhooks",  # webhooks on case events, delivered through the outbox (issue 16)
     "redalert.pfif",  # PFIF 1.4 export of published cases, import into a review area (issue 16)
+    "redalert.transfers",  # transfers and referrals between member organisations, with access (issue 16)
     "redalert.maps",
     "redalert.duplicates",  # the review queue of possible duplicates, merge and undo (issue 15)
     "redalert.coalition",  # matching across the coalition without sharing names (issue 15)
@@ -123,6 +124,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (issue 19, docs/operations.md "Read replica"): a streaming standby of the primary. The yearly report,
+# maps, exports, regional indicators and API lists read it inside redalert.lib.replica.reading_from_replica();
+# consent, the public gate's versions, writes and migrations always use the primary. Unset: everything as before.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests never create a database on a standby
+DATABASE_ROUTERS = ["redalert.lib.replica.ReplicaRouter"]  # without a replica, it sends everything to "default"
+# How long a replica read waits for the replica to replay what the primary committed before it asked; after that
+# it reads the primary (a fallback, counted in the metrics).
+DATABASE_REPLICA_WAIT_SECONDS = float(env_str("DATABASE_REPLICA_WAIT_SECONDS", "2"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
