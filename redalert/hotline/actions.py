@@ -22,8 +22,14 @@ from django.utils.translation import gettext as _
 from redalert.accounts.models import Organisation, User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
+from redalert.cases.choices import ReportChannel
+from redalert.cases.models import Case
 from redalert.hotline.choices import CHECKLIST_CHOICES, Answer, CallerRelation, Channel, Outcome, Urgency
 from redalert.hotline.models import Contact
+from redalert.matching.models import AdditionalReport
+from redalert.matching.services import add_report
+from redalert.tips.models import Tip
+from redalert.tips.services import TipData, client_hash, receive_tip
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -186,3 +192,122 @@ def close_contact(
             by, AuditAction.CHANGE, contact, request=request, detail={"what": "hotline outcome", "outcome": outcome}
         )
     return contact
+
+
+# --- What a contact becomes -------------------------------------------------------------------------------------
+# A new report is opened by the intake's own service (cases.services.open_report, called by the desk's report view
+# with the intake forms, the duplicate check and the consent section); these functions tie the contact to what it
+# became, each with its audit entry, inside the caller's transaction.
+
+
+def _converted(contact: Contact, *, outcome: str, fields: list[str]) -> None:
+    contact.converted_at = timezone.now()
+    contact.outcome = contact.outcome or outcome
+    contact.save(update_fields=[*fields, "converted_at", "outcome", "updated_at"])
+
+
+def _check_unconverted(contact: Contact) -> None:
+    if contact.case_id is not None or contact.tip_id is not None:
+        raise ContactError(_("This contact already became a report or a tip."))
+
+
+def link_new_report(contact: Contact, case: Case, *, by: User, request: HttpRequest | None = None) -> Contact:
+    """Tie the contact to the case just opened from it (same organisation; once)."""
+    _check_unconverted(contact)
+    if case.organisation_id != contact.organisation_id:
+        raise ContactError(_("The case belongs to another organisation."))
+    with transaction.atomic():
+        contact.case = case
+        _converted(contact, outcome=Outcome.REPORT_OPENED, fields=["case"])
+        audit_record(
+            by,
+            AuditAction.CREATE,
+            contact,
+            case=case,
+            request=request,
+            detail={"what": "hotline report", "contact": contact.reference},
+        )
+    return contact
+
+
+RELATIONSHIP_OF_CALLER: dict[str, str] = {
+    CallerRelation.HERSELF: "self",
+    CallerRelation.FAMILY: "other_relative",
+    CallerRelation.FRIEND: "friend",
+}
+
+
+def add_to_case(
+    contact: Contact, case: Case, *, by: User, score: float | None = None, request: HttpRequest | None = None
+) -> AdditionalReport:
+    """Add the contact to an existing case as a further report (matching's AdditionalReport): the caller's details
+    only if she agreed to be contacted back."""
+    _check_unconverted(contact)
+    if case.organisation_id != contact.organisation_id:
+        raise ContactError(_("The case belongs to another organisation."))
+    agrees = contact.caller_agrees_to_contact
+    report = AdditionalReport(
+        reported_at=contact.started_at,
+        channel=ReportChannel.HOTLINE,
+        reporter_name=contact.caller_name if agrees else "",
+        reporter_relationship=RELATIONSHIP_OF_CALLER.get(contact.caller_relation, "unknown"),
+        reporter_phone=contact.caller_phone if agrees else "",
+        reporter_email=contact.caller_email if agrees else "",
+        narrative=contact.summary,
+        score=score,
+    )
+    with transaction.atomic():
+        add_report(case, report, actor=by, request=request)
+        contact.case = case
+        _converted(contact, outcome=Outcome.REPORT_OPENED, fields=["case"])
+        audit_record(
+            by,
+            AuditAction.CHANGE,
+            contact,
+            case=case,
+            request=request,
+            detail={"what": "hotline further report", "contact": contact.reference, "additional_report": report.pk},
+        )
+    return report
+
+
+def add_tip(
+    contact: Contact,
+    case: Case,
+    *,
+    by: User,
+    description: str,
+    language: str = "es",
+    request: HttpRequest | None = None,
+) -> Tip:
+    """Add what the caller said as a tip on a case (tips.services.receive_tip: timeline, team notices); the caller's
+    details go with it only if she agreed to be contacted back."""
+    _check_unconverted(contact)
+    if case.organisation_id != contact.organisation_id:
+        raise ContactError(_("The case belongs to another organisation."))
+    description = description.strip()
+    if not description:
+        raise ContactError(_("Write what the caller said about the case."))
+    agrees = contact.caller_agrees_to_contact
+    data = TipData(
+        description=description,
+        place=contact.place,
+        anonymous=not agrees,
+        contact_name=contact.caller_name if agrees else "",
+        contact_phone=contact.caller_phone if agrees else "",
+        contact_email=contact.caller_email if agrees else "",
+    )
+    with transaction.atomic():
+        tip = receive_tip(case, data, client=client_hash(f"hotline:{contact.reference}"), language=language)
+        contact.case = case
+        contact.tip = tip
+        _converted(contact, outcome=Outcome.TIP_ADDED, fields=["case", "tip"])
+        audit_record(
+            by,
+            AuditAction.CREATE,
+            contact,
+            case=case,
+            request=request,
+            detail={"what": "hotline tip", "contact": contact.reference, "tip": tip.code},
+        )
+    return tip

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "redalert.api",  # the REST API and its clients (issue 16)
     "redalert.webhooks",  # webhooks on case events, delivered through the outbox (issue 16)
     "redalert.pfif",  # PFIF 1.4 export of published cases, import into a review area (issue 16)
+    "redalert.identity",  # sign-in through the organisation's OpenID Connect provider (issue 16 part 6)
     "redalert.transfers",  # transfers and referrals between member organisations, with access (issue 16)
     "redalert.maps",
     "redalert.duplicates",  # the review queue of possible duplicates, merge and undo (issue 15)

@@ -1,0 +1,390 @@
+"""The hotline desk: one screen per contact, usable during a live call on a phone, without JavaScript.
+
+Views are thin: they check permissions (redalert.hotline.permissions, access.policy for cases), validate with the
+forms and call redalert.hotline.actions (or the intake's own services for a new report).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from redalert.access.policy import Action, case_for, may
+from redalert.accounts.models import User
+from redalert.alerts.models import Authority, AuthorityType, Level
+from redalert.audit.log import record as audit_record
+from redalert.audit.models import AuditAction
+from redalert.cases import services as case_services
+from redalert.cases.choices import ReportChannel
+from redalert.cases.forms import CaseReportForm, FamilyContactForm, PersonForm, check_dates_against_birth
+from redalert.cases.models import Case
+from redalert.cases.views import _intake_consent_form, _intake_groups, _region, failed_fields
+from redalert.consent.services import record_decisions
+from redalert.hotline import actions
+from redalert.hotline.actions import RELATIONSHIP_OF_CALLER, ContactError
+from redalert.hotline.choices import Urgency
+from redalert.hotline.forms import (
+    CaseSearchForm,
+    CloseForm,
+    DetailsForm,
+    EmergencyCallForm,
+    IndicatorsForm,
+    PromptFormSet,
+    StartForm,
+    TipForm,
+    UrgencyForm,
+)
+from redalert.hotline.models import Contact, ScriptPrompt
+from redalert.hotline.permissions import (
+    contact_for,
+    contacts_of,
+    may_edit_script,
+    may_see_caller_data,
+    may_use_desk,
+    require,
+)
+from redalert.lib.intake import duplicate_check
+from redalert.matching.services import facts_from_intake, shown_candidates
+
+# The kinds of authority to call first when someone is in immediate danger.
+EMERGENCY_KINDS = [
+    AuthorityType.POLICE,
+    AuthorityType.PROSECUTOR,
+    AuthorityType.CHILD_PROTECTION,
+    AuthorityType.SEARCH_COMMISSION,
+    AuthorityType.MIGRATION,
+    AuthorityType.CONSULATE,
+    AuthorityType.HUMAN_RIGHTS,
+    AuthorityType.OTHER,
+]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def authorities_to_call(contact: Contact) -> list[Authority]:
+    """Whom to call now, from the organisation's directory of authorities (redalert.alerts): those of the contact's
+    state and the national level of its country when the place is known, else every active one; police first."""
+    active = Authority.objects.filter(organisation_id=contact.organisation_id, is_active=True).prefetch_related(
+        "contacts"
+    )
+    place = contact.place
+    if place is not None:
+        state_id = place.pk if place.kind == "subdivision" else place.subdivision_id
+        national = active.filter(level=Level.FEDERAL, country_code=place.country_code)
+        local = active.filter(level__in=[Level.STATE, Level.MUNICIPAL], subdivision_id=state_id)
+        chosen = list((national | local).distinct()) if state_id else list(national)
+        if chosen:
+            active = active.filter(pk__in=[a.pk for a in chosen])
+    rank: dict[str, int] = {str(kind): n for n, kind in enumerate(EMERGENCY_KINDS)}
+    return sorted(active, key=lambda a: (rank.get(a.kind, 99), a.level != Level.STATE, a.name))
+
+
+def desk(request: HttpRequest) -> HttpResponse:
+    """The desk: start a contact; the open and recent contacts the member may open."""
+    user = _user(request)
+    require(may_use_desk(user))
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and user.organisation is not None:
+        try:
+            contact = actions.open_contact(
+                user.organisation, by=user, channel=form.cleaned_data["channel"], request=request
+            )
+        except ContactError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("hotline:contact", pk=contact.pk)
+    contacts = contacts_of(user).select_related("taken_by").order_by("-started_at")[:50]
+    return render(request, "hotline/desk.html", {"form": form, "contacts": contacts})
+
+
+def _screen(request: HttpRequest, contact: Contact, **forms: Any) -> HttpResponse:
+    user = _user(request)
+    details = forms.get("details") or DetailsForm(instance=contact, prefix="d")
+    if not may_see_caller_data(user, contact):
+        for name in ("caller_name", "caller_phone", "caller_email"):
+            details.fields.pop(name, None)
+    context = {
+        "contact": contact,
+        "prompts": ScriptPrompt.objects.filter(organisation_id=contact.organisation_id, is_active=True),
+        "urgency_form": forms.get("urgency") or UrgencyForm(initial={"urgency": contact.urgency}, prefix="u"),
+        "emergency_form": forms.get("emergency") or EmergencyCallForm(prefix="e"),
+        "authorities": authorities_to_call(contact) if contact.urgency == Urgency.DANGER else [],
+        "details_form": details,
+        "indicators_form": forms.get("indicators") or IndicatorsForm(contact=contact, prefix="i"),
+        "close_form": forms.get("close") or CloseForm(initial={"outcome": contact.outcome}, prefix="c"),
+        "may_see_caller_data": may_see_caller_data(user, contact),
+        "may_add_to_case": user.works_on_cases,
+        "converted": contact.case_id is not None or contact.tip_id is not None,
+        "case_visible": contact.case is not None and may(user, Action.VIEW, contact.case),
+    }
+    status = 400 if any(f is not None and f.is_bound and f.errors for f in forms.values()) else 200
+    return render(request, "hotline/contact.html", context, status=status)
+
+
+def contact_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one screen of a contact: urgency first, whom to call, script prompts, details, indicators, outcome."""
+    user = _user(request)
+    contact = contact_for(user, pk)
+    detail = {"what": "hotline contact", "caller_data": may_see_caller_data(user, contact)}
+    audit_record(user, AuditAction.VIEW, contact, request=request, detail=detail)
+    return _screen(request, contact)
+
+
+@require_POST
+def contact_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """One part of the screen sent: urgency, emergency (the call to an authority), details, indicators, close."""
+    user = _user(request)
+    contact = contact_for(user, pk)
+    anchor = step
+    try:
+        if step == "urgency":
+            form: Any = UrgencyForm(request.POST, prefix="u")
+            if not form.is_valid():
+                return _screen(request, contact, urgency=form)
+            actions.record_urgency(contact, form.cleaned_data["urgency"], by=user, request=request)
+            anchor = "emergency" if contact.urgency == Urgency.DANGER else "script"
+        elif step == "emergency":
+            form = EmergencyCallForm(request.POST, prefix="e")
+            if not form.is_valid():
+                return _screen(request, contact, emergency=form)
+            actions.record_emergency_call(contact, by=user, authority=form.cleaned_data["authority"], request=request)
+            messages.success(request, _("Call to the authority recorded."))
+        elif step == "details":
+            form = DetailsForm(request.POST, instance=Contact.objects.get(pk=contact.pk), prefix="d")
+            if not may_see_caller_data(user, contact):
+                for name in ("caller_name", "caller_phone", "caller_email"):
+                    form.fields.pop(name, None)
+            if not form.is_valid():
+                return _screen(request, contact, details=form)
+            values = {name: form.cleaned_data[name] for name in form.fields}
+            actions.save_details(contact, values, by=user, request=request)
+            messages.success(request, _("Saved."))
+        elif step == "indicators":
+            form = IndicatorsForm(request.POST, contact=contact, prefix="i")
+            if not form.is_valid():
+                return _screen(request, contact, indicators=form)
+            actions.save_details(contact, {"indicators": form.answers()}, by=user, request=request)
+            messages.success(request, _("Saved."))
+        elif step == "close":
+            form = CloseForm(request.POST, prefix="c")
+            if not form.is_valid():
+                return _screen(request, contact, close=form)
+            actions.close_contact(
+                contact,
+                by=user,
+                outcome=form.cleaned_data["outcome"],
+                referred_to=form.cleaned_data.get("referred_to") or "",
+                request=request,
+            )
+            messages.success(request, _("Contact %(ref)s closed.") % {"ref": contact.reference})
+            return redirect("hotline:desk")
+        else:
+            raise Http404("No such step.")
+    except ContactError as error:
+        messages.error(request, str(error))
+        contact.refresh_from_db()
+        return _screen(request, contact)
+    return redirect(f"{contact_url(contact)}#{anchor}")
+
+
+def contact_url(contact: Contact) -> str:
+    return reverse("hotline:contact", args=[contact.pk])
+
+
+# --- What a contact becomes -------------------------------------------------------------------------------------
+
+
+def _intake_initial(contact: Contact, user: User) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "report-reported_at": timezone.localtime(contact.started_at).strftime("%Y-%m-%dT%H:%M"),
+        "report-report_channel": ReportChannel.HOTLINE,
+    }
+    if contact.caller_agrees_to_contact and may_see_caller_data(user, contact):
+        initial["report-reporter_name"] = contact.caller_name
+        initial["report-reporter_phone"] = contact.caller_phone
+        initial["report-reporter_email"] = contact.caller_email
+    relationship = RELATIONSHIP_OF_CALLER.get(contact.caller_relation)
+    if relationship:
+        initial["report-reporter_relationship"] = relationship
+    return initial
+
+
+def contact_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a new report from the contact, with the intake's own forms, duplicate check and consent section
+    (cases.services.open_report); the contact then records the case it became."""
+    user = _user(request)
+    contact = contact_for(user, pk)
+    if contact.case_id is not None or contact.tip_id is not None:
+        messages.info(request, _("This contact already became a report or a tip."))
+        return redirect("hotline:contact", pk=contact.pk)
+    organisation = user.organisation
+    region = _region(user)
+    if request.method == "POST":
+        report_form = CaseReportForm(request.POST, prefix="report", phone_region=region)
+    else:
+        report_form = CaseReportForm(prefix="report", phone_region=region)
+        for key, value in _intake_initial(contact, user).items():
+            report_form.initial[key.removeprefix("report-")] = value
+    person_form = PersonForm(request.POST or None, prefix="person")
+    contact_form = FamilyContactForm(
+        request.POST or None, prefix="contact", phone_region=region, empty_permitted=True, use_required_attribute=False
+    )
+    consent_form = _intake_consent_form(request)
+    check = duplicate_check()
+    context: dict[str, Any] = {
+        "contact": contact,
+        "report_form": report_form,
+        "person_form": person_form,
+        "contact_form": contact_form,
+        "consent_form": consent_form,
+        "duplicates_template": check.template if check else "",
+        "duplicates_live_url": check.live_url if check else "",
+    }
+    if request.method == "POST":
+        forms_valid = all(
+            [
+                report_form.is_valid(),
+                person_form.is_valid(),
+                contact_form.is_valid(),
+                not consent_form.is_bound or consent_form.is_valid(),
+            ]
+        )
+        check_dates_against_birth(report_form, person_form)
+        if forms_valid and not report_form.errors and organisation is not None:
+            values = {**report_form.cleaned_data, **person_form.cleaned_data}
+            duplicates = check.candidates(request, values) if check else []
+            reason = request.POST.get("duplicate_reason", "").strip()
+            if duplicates and not (request.POST.get("duplicate_decision") == "new" and reason):
+                if request.POST.get("duplicate_decision") == "new":
+                    messages.error(request, _("Say why this is a different person before opening a new case."))
+                else:
+                    messages.warning(request, _("This may be a person the organisation already searches for."))
+                context["duplicates"] = duplicates
+                context["duplicate_reason"] = reason
+                return render(request, "hotline/report.html", {**context, **_intake_groups(context)})
+            data = case_services.IntakeData(
+                **{k: v for k, v in values.items() if k in case_services.IntakeData.__annotations__}
+            )
+            try:
+                with transaction.atomic():
+                    case = case_services.open_report(data, organisation=organisation, actor=user, request=request)
+                    if contact_form.has_changed():
+                        case_services.add_family_contact(
+                            case, contact_form.save(commit=False), actor=user, request=request
+                        )
+                    if check and duplicates:
+                        check.record_new_case(case, request, reason, duplicates)
+                    if consent_form.is_bound:
+                        record_decisions(case, consent_form.records(), actor=user, request=request)
+                    actions.link_new_report(contact, case, by=user, request=request)
+            except ContactError as error:
+                messages.error(request, str(error))
+                return redirect("hotline:contact", pk=contact.pk)
+            messages.success(request, _("Report recorded as %(ref)s.") % {"ref": case.reference})
+            return redirect("hotline:contact", pk=contact.pk)
+        messages.error(request, _("The report was not saved: please correct the fields marked below."))
+        context["failed_fields"] = failed_fields(report_form, person_form, contact_form, consent_form)
+    return render(request, "hotline/report.html", {**context, **_intake_groups(context)})
+
+
+def contact_further(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the contact to an existing case: the matching app's candidates for the person the caller speaks of,
+    shown only as far as the member may open them; the chosen case must be one she may change."""
+    user = _user(request)
+    contact = contact_for(user, pk)
+    require(user.works_on_cases)
+    form = CaseSearchForm(request.GET or None)
+    candidates: list[Any] = []
+    if form.is_valid():
+        values = {**form.cleaned_data, "last_seen_place": contact.place}
+        candidates = shown_candidates(user, facts_from_intake(values), request=request)
+    if request.method == "POST":
+        try:
+            case_id = int(request.POST.get("case", ""))
+        except ValueError:
+            raise Http404("No such case.") from None
+        case = case_for(user, case_id, Action.EDIT)
+        score = request.POST.get("score") or None
+        try:
+            actions.add_to_case(contact, case, by=user, score=float(score) if score else None, request=request)
+        except (ContactError, ValueError) as error:
+            messages.error(request, str(error))
+            return redirect("hotline:contact", pk=contact.pk)
+        messages.success(request, _("Added to case %(ref)s as a further report.") % {"ref": case.reference})
+        return redirect("hotline:contact", pk=contact.pk)
+    return render(request, "hotline/further.html", {"contact": contact, "form": form, "candidates": candidates})
+
+
+def contact_tip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add what the caller says as a tip on a case she names by its reference (the case must be one the member
+    may change; any other reference is "not found", like one that does not exist)."""
+    user = _user(request)
+    contact = contact_for(user, pk)
+    require(user.works_on_cases)
+    form = TipForm(request.POST or None, initial={"description": contact.summary})
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"].strip().upper()
+        case = Case.objects.filter(organisation_id=contact.organisation_id, reference__iexact=reference).first()
+        if case is None or not may(user, Action.EDIT, case):
+            form.add_error("reference", _("No case of the organisation has this reference."))
+        else:
+            try:
+                tip = actions.add_tip(
+                    contact,
+                    case,
+                    by=user,
+                    description=form.cleaned_data["description"],
+                    language=(get_language() or "es")[:8],
+                    request=request,
+                )
+            except ContactError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Tip %(code)s added to case %(ref)s.") % {"code": tip.code, "ref": case.reference}
+                )
+                return redirect("hotline:contact", pk=contact.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "hotline/tip.html", {"contact": contact, "form": form}, status=status)
+
+
+# --- The script -------------------------------------------------------------------------------------------------
+
+
+def script(request: HttpRequest) -> HttpResponse:
+    """The organisation's script prompts, edited by an administrator."""
+    user = _user(request)
+    require(may_edit_script(user))
+    organisation_id: int = user.organisation_id or 0
+    queryset = ScriptPrompt.objects.filter(organisation_id=organisation_id)
+    formset = PromptFormSet(request.POST or None, queryset=queryset, prefix="p")
+    if request.method == "POST":
+        if formset.is_valid():
+            with transaction.atomic():
+                prompts = formset.save(commit=False)
+                for prompt in prompts:
+                    prompt.organisation_id = organisation_id
+                    prompt.save()
+                for deleted in formset.deleted_objects:
+                    deleted.delete()
+                audit_record(
+                    user,
+                    AuditAction.CHANGE,
+                    request=request,
+                    detail={"what": "hotline script", "saved": len(prompts), "deleted": len(formset.deleted_objects)},
+                )
+            messages.success(request, _("Saved."))
+            return redirect("hotline:script")
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+    return render(request, "hotline/script.html", {"formset": formset}, status=400 if formset.is_bound else 200)
