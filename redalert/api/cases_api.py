@@ -111,26 +111,8 @@ def detail(case: Case) -> dict[str, Any]:
     }
 
 
-PERSON_OUT = [
-    "given_names",
-    "first_surname",
-    "second_surname",
-    "aliases",
-    "sex",
-    "gender",
-    "birth_date",
-    "estimated_age",
-    "age_at_disappearance",
-    "nationalities",
-    "ethnicity",
-    "indigenous",
-    "indigenous_people",
-    "languages",
-    "height_cm",
-    "physical_description",
-    "distinguishing_marks",
-    "clothing",
-]
+# What is returned of the person: the intake form's fields, and her age when she disappeared (computed).
+PERSON_OUT = [*PERSON_FIELDS, "age_at_disappearance"]
 
 
 def _with_etag(status: int, case: Case) -> HttpResponse:

@@ -328,3 +328,100 @@ class AlertIn(Schema):
     kind: Annotated[str, Field(max_length=8)] = Field(description="alert, update or cancel")
     authorities: list[Id] = Field([], description="For an alert: ids from GET /cases/{id}/alerts/authorities.")
     note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class ReportOut(Schema):
+    """A report of the disappearance: the first one (on the case: `first`, `id` null) or a further one. The
+    reporter's phone, e-mail and what she said are never returned."""
+
+    id: int | None
+    first: bool
+    reported_at: datetime
+    channel: str
+    reporter_name: str
+    reporter_relationship: str
+    added_at: datetime
+    score: float | None = Field(description="The match score shown when a further report was added at intake.")
+
+
+class ReporterOut(Schema):
+    name: str
+    relationship: str
+    reports: int
+    channels: list[str]
+    first_reported_at: datetime
+    last_reported_at: datetime
+
+
+class ReportIn(Schema):
+    """A further report of the same disappearance (another reporter, another channel)."""
+
+    reported_at: datetime
+    report_channel: str = Field(description="family, public, authority, hotline or other")
+    reporter_name: Annotated[str, Field(max_length=200)] = ""
+    reporter_relationship: str = "unknown"
+    reporter_phone: Annotated[str, Field(max_length=40)] = ""
+    reporter_email: Annotated[str, Field(max_length=254)] = ""
+    narrative: Text = Field("", description="What the reporter said (stored encrypted, never returned).")
+
+
+class FoundPhotoOut(Schema):
+    id: int
+    width: int
+    height: int
+    uploaded_at: datetime
+
+
+class FoundPairOut(Schema):
+    case_id: int
+    score: float
+    status: str = Field(description="proposed, confirmed or rejected")
+
+
+class FoundOut(Schema):
+    """A record of the register of people found. The exact place, how she was found and the reporting contact stay
+    on the pages (private); photos are listed only for roles that may see them (the files stay on the pages)."""
+
+    id: int
+    reference: str
+    condition: str
+    found_on: date
+    found_place: PlaceOut | None
+    age_min: int | None
+    age_max: int | None
+    sex: str
+    height_cm: int | None
+    names: str
+    physical_description: str
+    distinguishing_marks: str
+    clothing: str
+    reported_by_kind: str
+    reported_by_institution: str
+    linked_case_id: int | None = Field(description="The case she was identified as, if the client may read it.")
+    recorded_at: datetime
+    photos: list[FoundPhotoOut]
+    pairs: list[FoundPairOut] = Field(description="Cases that may be her, only those the client may read.")
+
+
+class FoundPage(Schema):
+    items: list[FoundOut]
+    next_cursor: str | None = None
+
+
+class FoundIn(Schema):
+    condition: str = Field(description="alive or deceased")
+    found_on: date
+    found_place: Id | None = None
+    found_place_detail: Line = ""
+    age_min: Annotated[int, Field(ge=0, le=150)] | None = None
+    age_max: Annotated[int, Field(ge=0, le=150)] | None = None
+    sex: str = "unknown"
+    height_cm: Annotated[int, Field(ge=30, le=250)] | None = None
+    names: Line = ""
+    physical_description: Text = ""
+    distinguishing_marks: Text = ""
+    clothing: Text = ""
+    circumstances: Text = ""
+    reported_by_kind: str = Field(description="shelter, hospital, forensic, authority, staff or other")
+    reported_by_institution: Annotated[str, Field(max_length=200)] = ""
+    reporter_contact: Line = ""

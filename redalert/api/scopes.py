@@ -20,19 +20,26 @@ class Scope(models.TextChoices):
     TIPS = "tips", _("Read and triage tips")
     ALERTS = "alerts", _("Red Alerts")
     STATISTICS = "statistics", _("Statistics downloads")
+    READ_FOUND = "found:read", _("Read the register of people found")
+    WRITE_FOUND = "found:write", _("Record people found")
 
 
 # The least role whose pages cover each scope (redalert.access.policy):
 # - reading cases: a caseworker sees the general sections of every case of her organisation (never the sensitive
 #   ones, which are for the case's team: a client is on no team unless it reported the case);
 # - writing cases, triaging every tip of the organisation, issuing alerts: what coordinators do on the pages;
-# - statistics: an analyst (aggregates only, no case file).
+# - statistics: an analyst (aggregates only, no case file);
+# - the register of people found (reading it, recording in it): a caseworker, the least role that does both on the
+#   pages (redalert.found.permissions); a client that may only read gets 404 on recording (the scope is checked
+#   first: 403).
 SCOPE_ROLES: dict[str, frozenset[str]] = {
     Scope.READ_CASES: frozenset({Role.CASEWORKER}),
     Scope.WRITE_CASES: frozenset({Role.COORDINATOR}),
     Scope.TIPS: frozenset({Role.COORDINATOR}),
     Scope.ALERTS: frozenset({Role.COORDINATOR}),
     Scope.STATISTICS: frozenset({Role.ANALYST}),
+    Scope.READ_FOUND: frozenset({Role.CASEWORKER}),
+    Scope.WRITE_FOUND: frozenset({Role.CASEWORKER}),
 }
 
 

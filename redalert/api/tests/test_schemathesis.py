@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -28,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from redalert.api.scopes import Scope
+from redalert.found.models import FoundPerson
+from redalert.matching.models import AdditionalReport
 from redalert.tips.models import Tip
 
 MAX_EXAMPLES = 6
@@ -78,11 +81,21 @@ def world(
     """A's case and tip, and the four clients."""
     case = make_case(org_a, coordinator)
     tip = Tip.objects.create(case=case, description="La vi en la central de autobuses", client_hash="x" * 64)
+    report = AdditionalReport.objects.create(
+        case=case, reported_at=case.reported_at, channel="hotline", reporter_name="Lucía", added_by=coordinator
+    )
+    found = FoundPerson.objects.create(
+        organisation=org_a,
+        condition="alive",
+        found_on=date(2026, 3, 5),
+        reported_by_kind="shelter",
+        recorded_by=coordinator,
+    )
     clients = {}
     for name, (org, scopes) in CLIENTS.items():
         new = make_api_client(admin_a if org == "a" else admin_b, scopes, rate_per_minute=100000, name=name)
         clients[name] = {"token": new.token, "org": org, "scopes": new.client.scopes}
-    return {"case": case, "tip": tip, "clients": clients}
+    return {"case": case, "tip": tip, "report_id": report.pk, "found_id": found.pk, "clients": clients}
 
 
 @schema.parametrize()
@@ -98,7 +111,14 @@ def test_api_conforms_to_its_schema(case: Any, world: dict[str, Any]) -> None:
         params["case_id"] = world["case"].pk
     if "tip_id" in params and _mostly_real(params["tip_id"]):
         params["tip_id"] = world["tip"].pk
-    aims_at_a = params.get("case_id") == world["case"].pk or params.get("tip_id") == world["tip"].pk
+    for name in ("report_id", "found_id"):
+        if name in params and _mostly_real(params[name]):
+            params[name] = world[name]
+    aims_at_a = (
+        params.get("case_id") == world["case"].pk
+        or params.get("tip_id") == world["tip"].pk
+        or params.get("found_id") == world["found_id"]
+    )
     for name, client in world["clients"].items():
         ours = ("authorization", "accept-language")
         headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in ours}
@@ -115,4 +135,6 @@ def test_api_conforms_to_its_schema(case: Any, world: dict[str, Any]) -> None:
             # (an unreadable or invalid body, which says nothing about the case).
             assert response.status_code in (400, 404, 422), where
         if Scope.READ_CASES not in client["scopes"] and "/cases" in case.path:
+            assert response.status_code >= 400, where
+        if Scope.READ_FOUND not in client["scopes"] and "/found" in case.path:
             assert response.status_code >= 400, where
