@@ -9,12 +9,14 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.cases.models import Case
 from redalert.consent.choices import Decision, Purpose
 from redalert.consent.models import ConsentRecord, CurrentConsent
+from redalert.lib.replica import on_replica, reading_from_primary
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ def later_than(decided_on: Any, pk: Any) -> Q:
 def current_consents(case: Case) -> dict[str, ConsentRecord | None]:
     """The current decision for every purpose (None where nothing was ever recorded)."""
     current: dict[str, ConsentRecord | None] = {p.value: None for p in Purpose}
-    for record in ConsentRecord.objects.filter(case=case).order_by(*DECISION_ORDER):
-        current[record.purpose] = record
+    with reading_from_primary():  # consent is read on the primary, never on a replica that may lag (issue 19)
+        for record in ConsentRecord.objects.filter(case=case).order_by(*DECISION_ORDER):
+            current[record.purpose] = record
     return current
 
 
@@ -48,7 +51,8 @@ def current_decision(case: Case | int, purpose: Purpose | str) -> ConsentRecord 
     """The decision in force for one purpose: the one given last (ties: the one recorded last)."""
     case_id = case if isinstance(case, int) else case.pk
     records = ConsentRecord.objects.filter(case_id=case_id, purpose=Purpose(purpose))
-    return records.order_by(*(f"-{name}" for name in DECISION_ORDER)).first()
+    with reading_from_primary():  # never a replica that may lag (issue 19)
+        return records.order_by(*(f"-{name}" for name in DECISION_ORDER)).first()
 
 
 def may_record(case: Case, purpose: Purpose | str, decided_on: date) -> Verdict:
@@ -100,7 +104,15 @@ def cases_consenting_to(cases: QuerySet[Case], purpose: Purpose | str) -> QueryS
         later_than(OuterRef("record__decided_on"), OuterRef("record_id")), case_id=OuterRef("case_id"), purpose=purpose
     )
     granted = CurrentConsent.objects.filter(case_id=OuterRef("pk"), purpose=purpose, decision=Decision.GRANTED)
-    return cases.filter(Exists(granted.filter(~Exists(newer))))
+    consenting = cases.filter(Exists(granted.filter(~Exists(newer))))
+    if not on_replica():
+        return consenting
+    # Inside reading_from_replica() (a report, a map, an export): the consent part is decided on the primary, now,
+    # and the rest of the query runs on the replica with that list of cases, so a withdrawal counts at once however
+    # far the replica lags (issue 19). PostgreSQL only: there is no replica on SQLite.
+    with reading_from_primary():
+        ids = list(consenting.values_list("pk", flat=True))
+    return cases.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
 
 
 def newest_decisions(

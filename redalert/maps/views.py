@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
+from redalert.lib.replica import reading_from_replica
 from redalert.maps import aggregates, layers
 from redalert.maps.facts import sync
 from redalert.maps.filters import MapFilters
@@ -68,7 +69,8 @@ class Counts:
         key = f"{self.key}:places"
         counts: aggregates.PlaceCounts | None = cache.get(key)
         if counts is None:
-            counts = aggregates.counts_by_place(self.filters.apply(facts_in_scope(self.user, self.scope)))
+            with reading_from_replica():  # fresh: the replica has replayed at least the version in the key
+                counts = aggregates.counts_by_place(self.filters.apply(facts_in_scope(self.user, self.scope)))
             cache.set(key, counts, CACHE_SECONDS)
         return counts
 
@@ -76,15 +78,17 @@ class Counts:
         key = f"{self.key}:flows"
         result: tuple[list[aggregates.Flow], int] | None = cache.get(key)
         if result is None:
-            routes = self.filters.apply(routes_in_scope(self.user, self.scope))
-            result = aggregates.flows(routes, limit=layers.MAX_FLOWS)
+            with reading_from_replica():
+                routes = self.filters.apply(routes_in_scope(self.user, self.scope))
+                result = aggregates.flows(routes, limit=layers.MAX_FLOWS)
             cache.set(key, result, CACHE_SECONDS)
         return result
 
 
 def _years(user: User, scope: Scope) -> list[int]:
     """The years offered in the filters: from the first year with a case in the scope to this year."""
-    bounds = facts_in_scope(user, scope).aggregate(first=Min("year"), last=Max("year"))  # by the covering indexes
+    with reading_from_replica():
+        bounds = facts_in_scope(user, scope).aggregate(first=Min("year"), last=Max("year"))  # covering indexes
     this_year = date.today().year
     first = bounds["first"] or this_year
     last = max(bounds["last"] or this_year, this_year)

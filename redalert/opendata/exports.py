@@ -17,6 +17,7 @@ from redalert.accounts.models import Organisation
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case
+from redalert.lib.replica import reading_from_replica
 from redalert.opendata import htcds, permissions
 from redalert.opendata.config import max_suppressed_share, publication_k
 from redalert.opendata.ctdc import OpenDataFile, build_open_data
@@ -39,7 +40,8 @@ def htcds_export(user: Any, *, fmt: str, with_identifiers: bool, request: HttpRe
         raise Http404("No such page.")
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format: {fmt}")
-    plan = htcds.plan_export(permissions.exportable_cases(user), with_identifiers=with_identifiers)
+    with reading_from_replica():  # which cases (consent decided on the primary); the stream itself reads the primary
+        plan = htcds.plan_export(permissions.exportable_cases(user), with_identifiers=with_identifiers)
     detail: dict[str, Any] = {
         "export": "htcds",
         "format": fmt,
@@ -61,7 +63,8 @@ def htcds_export(user: Any, *, fmt: str, with_identifiers: bool, request: HttpRe
 
 def open_data_file(cases: QuerySet[Case], *, k: int | None = None) -> OpenDataFile:
     """The k-anonymised open-data file of these cases, with k at least 11."""
-    return build_open_data(cases, k=publication_k(k), max_suppressed_share=max_suppressed_share())
+    with reading_from_replica():
+        return build_open_data(cases, k=publication_k(k), max_suppressed_share=max_suppressed_share())
 
 
 def audit_open_data(

@@ -61,6 +61,7 @@ from redalert.investigation.choices import TraffickingStatus, TypeOfExploitation
 from redalert.investigation.models import TraffickingFacts
 from redalert.legal.choices import AccusedOutcome
 from redalert.legal.models import Accused, Proceeding, StatusChange
+from redalert.lib.replica import reading_from_replica
 from redalert.places.names import country_name
 from redalert.prevention.choices import Reach
 from redalert.prevention.models import Activity
@@ -801,7 +802,12 @@ def definitions(year: int) -> list[str]:
 
 
 def regional_report(year: int, *, today: date | None = None) -> Report:
-    """The regional indicators of a year for the whole coalition."""
+    """The regional indicators of a year for the whole coalition (read on the replica, if there is one)."""
+    with reading_from_replica():
+        return _regional_report(year, today=today)
+
+
+def _regional_report(year: int, *, today: date | None = None) -> Report:
     data = RegionalData(year)
     produced = today or timezone.localdate()
     return Report(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from redalert.lib.replica import reading_from_replica
 from redalert.statistics.figures.alerts import alert_authorities_table, alerts_table
 from redalert.statistics.figures.care import expenses_table, services_table
 from redalert.statistics.figures.cases import follow_up_table, located_result_table, outcome_table, worked_table
@@ -102,7 +103,7 @@ def build_table(data: YearData, key: str) -> Table:
 
 def yearly_report(scope: Scope, year: int, *, today: date | None = None) -> Report:
     """The yearly report of a scope: every table of TABLES, with the meta and definitions printed on it."""
-    with YearData(scope, year, today) as data:
+    with reading_from_replica(), YearData(scope, year, today) as data:  # the heavy reads, on a replica if any
         tables = [builder(data) for builder in TABLES.values()]
     meta = [
         (_("Scope"), scope.name),

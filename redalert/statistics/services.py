@@ -17,6 +17,7 @@ from redalert.accounts.models import User
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.cases.models import Case
+from redalert.lib.replica import reading_from_replica
 from redalert.statistics import permissions, tables
 from redalert.statistics.loading import YearData
 from redalert.statistics.report import TABLES, yearly_report
@@ -137,7 +138,7 @@ def figure_cases(
     scope = _allowed_scope(user, code, year)
     if not permissions.may_list_cases(user, scope) or figure.table not in TABLES:
         raise Http404("No such list.")
-    with YearData(scope, year) as data:
+    with reading_from_replica(), YearData(scope, year) as data:
         built = TABLES[figure.table](data)
     found = built.row(figure.row)
     cell = found.cells.get(figure.column) if found else None
