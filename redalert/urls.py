@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from redalert.accounts.middleware import public
 from redalert.health import healthz, readyz
+from redalert.metrics.views import metrics
 
 urlpatterns = [
     path("", include("redalert.public.urls")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("redalert.public.staff_urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),  # database, Redis, workers' heartbeats (issue 19)
+    path("metrics", metrics, name="metrics"),  # Prometheus, for allowed addresses and token only (issue 19)
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/", include("redalert.accounts.urls")),
     path("security/", include("redalert.security.urls")),  # security events and account unlock (issue 13)

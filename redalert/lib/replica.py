@@ -17,7 +17,7 @@ and everything else reads the primary, as without a replica. Inside that span, f
 Fresh by default: on entry, the span asks the primary for its WAL position and waits (at most
 DATABASE_REPLICA_WAIT_SECONDS) until the replica has replayed up to it, so what is read is never older than what
 was committed before the request asked. A replica that does not catch up in time, or does not answer, is skipped:
-the span reads the primary, logs a warning and counts a fallback (metric redalert_replica_fallbacks_total).
+the span reads the primary, logs a warning and counts it (metric redalert_replica_spans_total{database="default"}).
 
 This module imports no app (it is in the lowest layer); app labels are named as strings.
 """
@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from prometheus_client import Counter
 
 PRIMARY = "default"
 REPLICA = "replica"
@@ -45,8 +46,10 @@ log = logging.getLogger(__name__)
 # True: reads go to the replica; False: to the primary; None: outside any span (the primary).
 _target: ContextVar[bool | None] = ContextVar("redalert_read_target", default=None)
 
-# How often reads went to the replica or fell back to the primary (read by redalert.lib.metrics).
-COUNTS = {"replica": 0, "fallback": 0}
+# Spans of reading_from_replica(): how many read the replica, how many fell back to the primary (shown on /metrics).
+SPANS = Counter(
+    "redalert_replica_spans", "Spans of heavy reads meant for the replica, by where they read.", ["database"]
+)
 
 
 def replica_configured() -> bool:
@@ -119,7 +122,7 @@ def reading_from_replica(*, fresh: bool = True) -> Iterator[bool]:
         yield on_replica()
         return
     use = caught_up() if fresh else True
-    COUNTS["replica" if use else "fallback"] += 1
+    SPANS.labels(REPLICA if use else PRIMARY).inc()
     token = _target.set(use)
     try:
         yield use

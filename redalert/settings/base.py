@@ -65,9 +65,12 @@ INSTALLED_APPS = [
     "redalert.retention",  # retention periods and erasure (issue 13)
     "redalert.demo",
     "redalert.backups",  # backup and restore commands (issue 13); no models
+    "redalert.metrics",  # the Prometheus endpoint /metrics, never public (issue 19)
 ]
 
 MIDDLEWARE = [
+    # Prometheus (issue 19): request latency by view; the first and the last middleware, to time everything.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Browser hardening (issue 13): CSP, Permissions-Policy, no-store on staff responses.
     "csp.middleware.CSPMiddleware",
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "redalert.duplicates.middleware.MergedCaseRedirectMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "redalert.urls"
@@ -138,6 +142,11 @@ DATABASE_ROUTERS = ["redalert.lib.replica.ReplicaRouter"]  # without a replica, 
 # How long a replica read waits for the replica to replay what the primary committed before it asked; after that
 # it reads the primary (a fallback, counted in the metrics).
 DATABASE_REPLICA_WAIT_SECONDS = float(env_str("DATABASE_REPLICA_WAIT_SECONDS", "2"))
+# The Prometheus endpoint /metrics (redalert.metrics, docs/operations.md "Metrics") answers only clients whose address
+# is in this list of addresses or networks, and, if METRICS_TOKEN is set, that send "Authorization: Bearer <token>".
+# Empty by default: nobody.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
