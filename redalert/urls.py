@@ -35,6 +35,7 @@ urlpatterns = [
     path("identity/", include("redalert.identity.urls")),  # sign-in through the organisation's provider (issue 16)
     path("api/v1/", include("redalert.api.urls")),  # the REST API, its schema and reference (issue 16)
     path("api-clients/", include("redalert.api.staff_urls")),  # an administrator's API clients (issue 16)
+    path("transfers/", include("redalert.transfers.urls")),  # transfers and referrals between members (issue 16)
     path("maps/", include("redalert.maps.urls")),
     path("duplicates/", include("redalert.duplicates.urls")),  # possible duplicates, merge and undo (issue 15)
     path("prevention/", include("redalert.prevention.urls")),

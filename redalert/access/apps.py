@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessConfig(AppConfig):
-    """The permission layer has no models; as an app it loads every app's navigation entries once at start-up."""
+    """The permission layer: its one model is the shared access another organisation holds (CaseGrant); as an app
+    it also loads every app's navigation entries once at start-up."""
 
     name = "redalert.access"
     label = "access"

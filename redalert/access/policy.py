@@ -12,6 +12,10 @@ Rules in one sentence each:
   publishing a case on the public site are for coordinators.
 - Tips from the public are triaged by the case's team and coordinators; a tipster's contact details are seen
   only by the case's team.
+- A case another organisation shared with hers (redalert.transfers: an accepted referral, or what a sender keeps
+  after a transfer; the rows are access.models.CaseGrant) is open to her only in the shared sections, by the
+  role each section needs (general: the organisation-wide roles; a sensitive section: SECTION_ROLES, without a
+  team), and only to read; everything else of it is a 404 (docs/transfers.md).
 - Anything not allowed looks exactly like a case that does not exist (404), so that nobody learns which cases
   another organisation holds.
 """
@@ -19,11 +23,12 @@ Rules in one sentence each:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from redalert.access.models import CaseGrant
 from redalert.accounts.permissions import is_staff_member as is_staff_member  # part of this policy's API
 from redalert.accounts.roles import CASE_ROLES, Role
 from redalert.cases.choices import NoteSection
@@ -69,13 +74,66 @@ def sees_every_case(user: User) -> bool:
     return user.has_role(*ORGANISATION_WIDE_ROLES)
 
 
-def visible_cases(user: User) -> QuerySet[Case]:
-    """Every case the user may open: those of her organisation if she works on cases (a lawyer: her team's)."""
+def visible_cases(user: User, *, with_shared: bool = False) -> QuerySet[Case]:
+    """Every case the user may open: those of her organisation if she works on cases (a lawyer: her team's); with
+    `with_shared`, also the cases other organisations shared with hers that her role may open in one shared
+    section (shared_cases). Lists of a case's parts (tips, tasks, statistics) keep to her organisation's cases;
+    the case list, the API's list and case_for ask with_shared."""
     organisation_id = user.organisation_id
     if organisation_id is None or not is_staff_member(user) or not user.works_on_cases:
         return Case.objects.none()
     cases = Case.objects.filter(organisation_id=organisation_id)
-    return cases if sees_every_case(user) else cases.filter(memberships__user=user)
+    own = cases if sees_every_case(user) else cases.filter(memberships__user=user)
+    if not with_shared or not CaseGrant.objects.active().filter(organisation_id=organisation_id).exists():
+        return own  # the usual path: no share received, the same query as before shares existed
+    mine = Q(organisation_id=organisation_id)
+    if not sees_every_case(user):
+        mine &= Q(pk__in=TeamMembership.objects.filter(user=user).values("case_id"))
+    return Case.objects.filter(mine | Q(pk__in=_shared_ids(user)))
+
+
+def readable_shared_sections(user: User) -> frozenset[str]:
+    """The sections her role may read of a case shared with her organisation: the general file for the
+    organisation-wide roles, a sensitive section for the roles that section needs (no team: the case has none of
+    hers)."""
+    sections = {NoteSection.GENERAL.value} if sees_every_case(user) else set()
+    sections.update(str(s) for s, roles in SECTION_ROLES.items() if user.has_role(*roles))
+    return frozenset(sections)
+
+
+def _shared_ids(user: User) -> Any:
+    """The ids (a subquery) of the cases with an active grant to her organisation of a section she may read."""
+    organisation_id = user.organisation_id or 0
+    return (
+        CaseGrant.objects.active()
+        .filter(organisation_id=organisation_id, section__in=readable_shared_sections(user))
+        .exclude(case__organisation_id=organisation_id)
+        .values("case_id")
+    )
+
+
+def shared_cases(user: User) -> QuerySet[Case]:
+    """The cases of other organisations shared with hers that she may open in at least one section."""
+    if user.organisation_id is None or not is_staff_member(user) or not user.works_on_cases:
+        return Case.objects.none()
+    return Case.objects.filter(pk__in=_shared_ids(user))
+
+
+def shared_sections(user: User, case: Case) -> frozenset[str]:
+    """The sections of another organisation's case shared with hers by an active grant (read once per case)."""
+    cache: dict[int | None, frozenset[str]] = case.__dict__.setdefault("_shared_sections", {})
+    if user.organisation_id not in cache:
+        cache[user.organisation_id] = frozenset(
+            CaseGrant.objects.active()
+            .filter(case_id=case.pk, organisation_id=user.organisation_id or 0)
+            .values_list("section", flat=True)
+        )
+    return cache[user.organisation_id]
+
+
+def is_shared_with(user: User, case: Case) -> bool:
+    """Is this case another organisation's, open to her only through a share?"""
+    return case.organisation_id != user.organisation_id and bool(visible_sections(user, case))
 
 
 def team_member_ids(case: Case) -> frozenset[int]:
@@ -91,14 +149,22 @@ def forget_team(case: Case) -> None:
     case.__dict__.pop("_team_ids", None)
 
 
+def forget_shares(case: Case) -> None:
+    """Services that give or revoke shared access reset what the case object remembered of it."""
+    case.__dict__.pop("_shared_sections", None)
+
+
 def is_on_team(user: User, case: Case) -> bool:
     return user.pk in team_member_ids(case)
 
 
 def may_see_section(user: User, case: Case, section: str) -> bool:
-    """General sections: every case worker of the organisation; sensitive ones: the team, by role."""
-    if not is_staff_member(user) or case.organisation_id != user.organisation_id or not user.works_on_cases:
+    """General sections: every case worker of the organisation; sensitive ones: the team, by role. Another
+    organisation's case: the sections it shared with hers that her role may read."""
+    if not is_staff_member(user) or user.organisation_id is None or not user.works_on_cases:
         return False
+    if case.organisation_id != user.organisation_id:
+        return section in shared_sections(user, case) and section in readable_shared_sections(user)
     if not sees_every_case(user) and not is_on_team(user, case):
         return False
     if section not in SENSITIVE_SECTIONS:
@@ -117,7 +183,12 @@ def may(user: User, action: Action | str, case: Case | None = None, section: str
         return False
     if action == Action.CREATE:
         return user.has_role(Role.COORDINATOR, Role.CASEWORKER)
-    if case is None or not may_see_section(user, case, NoteSection.GENERAL):
+    if case is None:
+        return False
+    if case.organisation_id != user.organisation_id:
+        # A shared case is read only: changes stay with the organisation that holds it.
+        return action == Action.VIEW and may_see_section(user, case, section)
+    if not may_see_section(user, case, NoteSection.GENERAL):
         return False
     if action == Action.VIEW:
         return may_see_section(user, case, section)
@@ -137,7 +208,9 @@ def may(user: User, action: Action | str, case: Case | None = None, section: str
 def case_for(user: User, pk: int | str, action: Action | str = Action.VIEW, section: str = NoteSection.GENERAL) -> Case:
     """The case with this id if the user may do `action` on it, else 404 (the same 404 as for no such case)."""
     try:
-        case = visible_cases(user).select_related("person", "last_seen_place", "organisation").get(pk=pk)
+        case = (
+            visible_cases(user, with_shared=True).select_related("person", "last_seen_place", "organisation").get(pk=pk)
+        )
     except (Case.DoesNotExist, ValueError):
         _record_refusal(user, pk)
         raise Http404("No such case.") from None

@@ -95,31 +95,44 @@ def record(
     detail: Mapping[str, Any] | None = None,
     organisation_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry to the audit log, chained to the newest one."""
+    """Append one entry to the audit log, chained to the newest one.
+
+    A case seen or changed by a member of another organisation (a case shared with hers, or one her organisation
+    transferred: redalert.transfers) is written in both organisations' logs: the case's, and hers with
+    `detail["case_organisation"]`, so that each sees who used what it shared or received (docs/transfers.md)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
+    entries = [(organisation_id, dict(detail or {}))]
     if organisation_id is None:
         organisation_id = getattr(case, "organisation_id", None) or getattr(user, "organisation_id", None)
+        entries = [(organisation_id, dict(detail or {}))]
+        actor_organisation = getattr(user, "organisation_id", None)
+        if case is not None and organisation_id is not None and actor_organisation not in (None, organisation_id):
+            entries.append((actor_organisation, {**dict(detail or {}), "case_organisation": organisation_id}))
     key_id = signing_key_id()
+    written: list[AuditEntry] = []
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(id=1, defaults={"last_hash": GENESIS_HASH})
-        entry = AuditEntry(
-            at=timezone.now(),
-            actor=user,
-            actor_label=user.get_username() if user else str(actor or "")[:150],
-            organisation_id=organisation_id,
-            action=str(action),
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            case_id=getattr(case, "pk", None),
-            detail=json.loads(json.dumps(dict(detail or {}), default=str)),
-            client_address=client_address(request) if request is not None else "",
-            prev_hash=head.last_hash,
-            key_id=key_id,
-        )
-        entry.entry_hash = entry_digest(entry)
-        entry.save()
-        AuditHead.objects.filter(id=1).update(last_hash=entry.entry_hash)
-    return entry
+        previous = head.last_hash
+        for entry_organisation, entry_detail in entries:
+            entry = AuditEntry(
+                at=timezone.now(),
+                actor=user,
+                actor_label=user.get_username() if user else str(actor or "")[:150],
+                organisation_id=entry_organisation,
+                action=str(action),
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                case_id=getattr(case, "pk", None),
+                detail=json.loads(json.dumps(entry_detail, default=str)),
+                client_address=client_address(request) if request is not None else "",
+                prev_hash=previous,
+                key_id=key_id,
+            )
+            entry.entry_hash = previous = entry_digest(entry)
+            entry.save()
+            written.append(entry)
+        AuditHead.objects.filter(id=1).update(last_hash=previous)
+    return written[0]
 
 
 @dataclass(frozen=True)

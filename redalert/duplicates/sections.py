@@ -110,6 +110,13 @@ SECTIONS: tuple[Section, ...] = (
     S("care.Expense", "case", R.MOVE),
     S("care.Objective", "case", R.MOVE),
     S("care.Referral", "case", R.MOVE),
+    S(
+        "access.CaseGrant",
+        "case",
+        R.STAYS,
+        why="the family consented to share that case file; the remaining case is shared only by a new offer",
+    ),
+    S("transfers.Offer", "case", R.STAYS, why="the history of what was offered of that case file, and to whom"),
     S("shelters.Stay", "case", R.MOVE),
     # Imports: the link from the source system's reference; the remaining case's own wins.
     S("imports.ImportedCase", "case", R.ONE),

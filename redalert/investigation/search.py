@@ -125,7 +125,8 @@ def search_cases(user: User, query: CaseQuery) -> CaseResults:
 def _filtered(user: User, query: CaseQuery) -> QuerySet[Case]:
     """The visible cases that meet every criterion except the text; a case merged into another is left out (its
     reference leads to the remaining case, which the list shows once)."""
-    cases = visible_cases(user).filter(merged_into__isnull=True)
+    # The case list (and the API's) also shows the cases other organisations shared with hers (redalert.transfers).
+    cases = visible_cases(user, with_shared=True).filter(merged_into__isnull=True)
     if query.status:
         cases = cases.filter(status=query.status)
     if query.state is not None:

@@ -27,6 +27,7 @@ from redalert.retention.permissions import may_edit_policy, may_review_requests
 from redalert.security.permissions import may_view_security_events
 from redalert.shelters.permissions import may_list_facilities
 from redalert.statistics.permissions import may_see_coalition_report, may_see_statistics
+from redalert.transfers.permissions import may_see_transfers
 from redalert.webhooks.permissions import may_manage_webhooks
 
 
@@ -58,6 +59,7 @@ def _expected(user):
         "may_use_coalition_matching": may_use_coalition_matching(user),
         "may_view_found_register": may_view_register(user),
         "may_review_pfif": may_review(user),
+        "may_see_transfers": may_see_transfers(user),
     }
 
 
