@@ -117,7 +117,7 @@ def _record_for(user: User, found_id: int, *, record: bool = False) -> FoundPers
 def read_found(request: HttpRequest, found_id: Id) -> Any:
     user = require_scope(request, Scope.READ_FOUND)
     found = _record_for(user, found_id)
-    services.record_view(found, actor=user, request=request, what="api")
+    services.record_view(found, actor=user, request=request)
     note_for_audit(request, found=found.pk)
     return json_response(_represent(user, [found])[0])
 

@@ -64,7 +64,7 @@ def list_reports(request: HttpRequest, case_id: Id) -> Any:
     first. Part of the case's general section: whoever may read the case may read them."""
     user = require_scope(request, Scope.READ_CASES)
     case = case_for(user, case_id)
-    note_for_audit(request, case=case, section=NoteSection.GENERAL, what="reports")
+    note_for_audit(request, case=case, section=NoteSection.GENERAL, listed="reports")
     return json_response(_reports(case))
 
 
@@ -74,7 +74,7 @@ def list_reporters(request: HttpRequest, case_id: Id) -> Any:
     she made, through which channels, and when first and last. An unnamed reporter stays one entry per report."""
     user = require_scope(request, Scope.READ_CASES)
     case = case_for(user, case_id)
-    note_for_audit(request, case=case, section=NoteSection.GENERAL, what="reporters")
+    note_for_audit(request, case=case, section=NoteSection.GENERAL, listed="reporters")
     reporters: dict[Any, dict[str, Any]] = {}
     for index, report in enumerate(_reports(case)):
         name = report["reporter_name"].strip()

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from redalert.identity.models import IdentityProvider
+
+
+def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class ProviderForm(forms.ModelForm):
@@ -21,6 +28,7 @@ class ProviderForm(forms.ModelForm):
 
     class Meta:
         model = IdentityProvider
+        formfield_callback = _https_by_default
         fields = ["name", "issuer", "discovery_url", "client_id", "email_domain", "mfa_acr_values", "enabled"]
 
     def clean_email_domain(self) -> str:

@@ -90,7 +90,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         provider.organisation = user.organisation
         provider.updated_by = user
         provider.save()
-        detail = {"what": "identity_provider", "issuer": provider.issuer, "enabled": provider.enabled}
+        detail = {"identity_provider": provider.issuer, "enabled": provider.enabled}
         audit_record(user, AuditAction.SECURITY, provider, request=request, detail=detail)
         messages.success(request, _("The identity provider was saved."))
         return redirect("identity:settings")
