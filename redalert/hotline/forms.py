@@ -89,11 +89,12 @@ class DetailsForm(forms.ModelForm):
         data = super().clean() or {}
         given = [name for name in ("caller_name", "caller_phone", "caller_email") if data.get(name)]
         if given and not data.get("caller_agrees_to_contact"):
-            raise forms.ValidationError(
+            self.add_error(
+                None,
                 _(
                     "Keep the caller's contact data only if she agrees to be contacted back: "
                     "tick it, or leave them empty."
-                )
+                ),
             )
         total = data.get("victims")
         for parts, label in (
@@ -126,6 +127,7 @@ class IndicatorsForm(forms.Form):
                 self.fields[name] = forms.ChoiceField(
                     label=item.label,
                     choices=Answer.choices,
+                    required=False,  # an item not sent was not asked
                     initial=contact.answer(group, item.value),
                     widget=forms.RadioSelect(attrs={"class": "answer"}),
                 )
@@ -144,7 +146,7 @@ class IndicatorsForm(forms.Form):
         ]
 
     def answers(self) -> dict[str, str]:
-        return dict(self.cleaned_data)
+        return {name: value or Answer.NOT_ASKED for name, value in self.cleaned_data.items()}
 
 
 class CloseForm(forms.Form):

@@ -8,8 +8,9 @@ not allowed is a 404).
   contact of the organisation.
 - The caller's own contact data (given only if she agrees to be contacted back) is shown to the staff member who
   took the contact and to coordinators: nobody else, and never outside the organisation.
-- Adding a contact to an existing case (a further report) or a tip from a contact needs the case to be one the
-  member may change (access.policy: Action.EDIT); opening a new report from a contact is for desk staff.
+- Adding a contact to an existing case (a further report) needs the case to be one the member may change
+  (access.policy: Action.EDIT); a tip from a contact, one she may open (Action.VIEW: anyone may send a tip); both
+  are for members who work on cases. Opening a new report from a contact is for every desk member.
 - The script prompts are edited by the organisation's administrators.
 - The hotline's statistics are read by the organisation's coordinators, analysts and administrators (the readers
   of its yearly report, redalert.statistics.permissions).

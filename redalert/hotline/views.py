@@ -328,7 +328,7 @@ def contact_further(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contact_tip(request: HttpRequest, pk: int) -> HttpResponse:
     """Add what the caller says as a tip on a case she names by its reference (the case must be one the member
-    may change; any other reference is "not found", like one that does not exist)."""
+    may open, as anyone may send a tip; any other reference is "not found", like one that does not exist)."""
     user = _user(request)
     contact = contact_for(user, pk)
     require(user.works_on_cases)
@@ -336,7 +336,7 @@ def contact_tip(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip().upper()
         case = Case.objects.filter(organisation_id=contact.organisation_id, reference__iexact=reference).first()
-        if case is None or not may(user, Action.EDIT, case):
+        if case is None or not may(user, Action.VIEW, case):
             form.add_error("reference", _("No case of the organisation has this reference."))
         else:
             try:

@@ -73,6 +73,7 @@ def intake_post(places: dict[str, Any], **overrides: Any) -> dict[str, Any]:
         "person-given_names": "Ana Sofía",
         "person-first_surname": "Martínez",
         "person-sex": "female",
+        "person-gender": "Feminine",
         "person-indigenous": "unknown",
     }
     data.update(overrides)
