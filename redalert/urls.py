@@ -39,6 +39,7 @@ urlpatterns = [
     path("maps/", include("redalert.maps.urls")),
     path("duplicates/", include("redalert.duplicates.urls")),  # possible duplicates, merge and undo (issue 15)
     path("prevention/", include("redalert.prevention.urls")),
+    path("hotline/", include("redalert.hotline.urls")),  # the hotline desk and its statistics (issue 18)
     path("", include("redalert.opendata.public_urls")),
     path("", include("redalert.pfif.public_urls")),  # PFIF 1.4 export of published cases (issue 16)
     path("", include("redalert.retention.urls")),  # retention periods and erasure requests (issue 13)
