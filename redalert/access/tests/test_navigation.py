@@ -16,6 +16,7 @@ from redalert.cases.views import case_nav_context
 from redalert.coalition.permissions import may_use_coalition_matching
 from redalert.duplicates.permissions import may_review_duplicates
 from redalert.found.permissions import may_view_register
+from redalert.hotline.permissions import may_edit_script, may_see_hotline_statistics, may_use_desk
 from redalert.imports.permissions import may_import
 from redalert.legal.permissions import may_edit_rates, may_see_own_proceedings
 from redalert.lib import navigation as registry
@@ -59,6 +60,9 @@ def _expected(user):
         "may_use_coalition_matching": may_use_coalition_matching(user),
         "may_view_found_register": may_view_register(user),
         "may_review_pfif": may_review(user),
+        "may_use_hotline_desk": may_use_desk(user),
+        "may_see_hotline_statistics": may_see_hotline_statistics(user),
+        "may_edit_hotline_script": may_edit_script(user),
         "may_see_transfers": may_see_transfers(user),
     }
 
