@@ -20,6 +20,7 @@ BENCHMARKS = [
     "import_cases.py",
     "api.py",
     "duplicates.py",
+    "replica.py",
 ]
 
 
