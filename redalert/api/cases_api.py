@@ -43,6 +43,7 @@ from redalert.cases.forms import CaseReportForm, CaseSearchForm, PersonForm, che
 from redalert.cases.lifecycle import TransitionError, TransitionRequest, allowed_targets, transition
 from redalert.cases.models import Case
 from redalert.investigation.search import CaseQuery, search_cases
+from redalert.lib.replica import reading_from_replica
 
 router = Router(tags=["cases"])
 
@@ -201,7 +202,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     results = search_cases(user, query)
     if filters.cursor:
         results = results.where(after(filters.cursor, "reported_at"))
-    page = results[: PAGE_SIZE + 1]
+    with reading_from_replica():  # a list read: on the replica if there is one, fresh (docs/operations.md)
+        page = list(results[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
     note_for_audit(request, cases=[c.pk for c in page])
