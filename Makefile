@@ -8,13 +8,15 @@ PORT   ?= 8000
 DEMO_CASES ?= 300
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run worker celery test test-sqlite test-postgres test-browser lint format typecheck bench clean messages
+.PHONY: help install run worker celery test test-sqlite test-postgres test-browser lint format typecheck bench clean messages prod-smoke
 
 help:
 	@echo "make run    install everything, prepare the embedded database with demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install everything, lint, type-check, run the whole suite on SQLite and PostgreSQL, the browser journeys once"
 	@echo "make test-sqlite | test-postgres (everything but the journeys) | test-browser (redalert/e2e, headless Chromium)"
 	@echo "make worker (outbox worker without Redis) | celery (Celery worker and beat on Redis)"
+	@echo "make prod-smoke  start the production stack of deploy/ here (temporary database, Varnish, replica, Celery,"
+	@echo "                 SMTP), walk intake to Red Alert to withdrawal through the cache, stop it all (docs/deploy.md)"
 	@echo "make lint | typecheck | format | bench | messages | clean"
 
 install: $(STAMP)
@@ -73,6 +75,11 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=staticfiles --ignore=v
 messages: install
 	$(BIN)/python manage.py makemessages -l es -l en -l pt --no-obsolete $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
+
+# The production stack of deploy/ on this machine, walked from intake to a withdrawal purged from the cache; it stops
+# everything it started and drops its database (scripts/prod-smoke, docs/deploy.md "Smoke test of the production stack").
+prod-smoke: install
+	$(BIN)/python scripts/prod-smoke
 
 bench: install
 	$(BIN)/python bench/run.py
