@@ -31,7 +31,7 @@ def test_a_referral_offered_accepted_and_opened(
     page.get_by_role("link", name="Trasladar o derivar a otra organización").click()
     page.get_by_label("Derivación de secciones").check()
     page.get_by_label("Organización miembro").select_option(label="Colectivo B")
-    page.get_by_label("Legal", exact=True).check()
+    page.get_by_label("Jurídico", exact=True).check()
     page.get_by_label("Motivo").fill("Acompañamiento jurídico en Guatemala.")
     screenshot(page, "referral-offer-es-phone")
     page.get_by_role("button", name="Enviar la oferta").click()
@@ -49,7 +49,7 @@ def test_a_referral_offered_accepted_and_opened(
     offer.refresh_from_db()
     assert offer.status == OfferStatus.ACCEPTED
     page.goto(f"{base}/transfers/")
-    page.get_by_role("link", name="Legal").first.click()
+    page.get_by_role("link", name="Jurídico").first.click()
     page.get_by_role("link", name="Notas jurídicas").click()
     page.get_by_text("Denuncia presentada ante la fiscalía especializada.").wait_for()
     screenshot(page, "referral-legal-section-es-phone")

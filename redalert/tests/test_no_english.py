@@ -215,6 +215,7 @@ def _more_objects(coordinator: Any, case: Any, places: dict[str, Any], make_case
     from redalert.retention.models import Basis, Requester
     from redalert.retention.services import record_request
     from redalert.testing import record_consent
+    from redalert.transfers.services import offer as transfer_offer
     from redalert.webhooks.models import EventKind, Scope
     from redalert.webhooks.services import create_subscription
 
@@ -261,6 +262,17 @@ def _more_objects(coordinator: Any, case: Any, places: dict[str, Any], make_case
     if partner is not None:
         record_consent(case, Purpose.REFERRAL, coordinator)
         refer(case, partner=partner, reason="Acompañamiento psicológico.", on=date(2026, 3, 12), actor=coordinator)
+        transfer_offer(
+            case, to=partner, kind="referral", sections=["legal"], reason="Acompañamiento.", actor=coordinator
+        )
+    from redalert.hotline.actions import open_contact, record_emergency_call, record_urgency, save_details
+    from redalert.hotline.models import ScriptPrompt
+
+    contact = open_contact(org, by=coordinator, channel="phone")  # a hotline call in immediate danger
+    record_urgency(contact, "danger", by=coordinator)
+    record_emergency_call(contact, by=coordinator, authority="Policía Estatal")
+    save_details(contact, {"victims": 2, "indicators": {"control:PhysicalAbuse": "yes"}}, by=coordinator)
+    ScriptPrompt.objects.create(organisation=org, position=1, text="¿Está en un lugar seguro para hablar?")
     make_case(org, coordinator, reporter_name="Juana Pérez")  # the same girl reported twice: a duplicate pair
     call_command("find_duplicates", "--full", stdout=StringIO())
 
@@ -291,8 +303,10 @@ OBJECTS: list[tuple[str, str, str]] = [
     ("duplicates/merges/<int:pk>", "pk", "duplicates.MergeRecord"),
     ("duplicates/<int:pk>", "pk", "duplicates.DuplicatePair"),
     ("prevention/<int:pk>", "pk", "prevention.Activity"),
+    ("hotline/<int:pk>", "pk", "hotline.Contact"),
     ("pfif/revision/<int:pk>", "pk", "pfif.ImportedPerson"),
     ("retention/requests/<int:pk>", "pk", "retention.ErasureRequest"),
+    ("transfers/<int:pk>", "pk", "transfers.Offer"),
 ]
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from redalert.access.grants import grant, revoke
 from redalert.access.models import CaseGrant, GrantReason
@@ -42,6 +43,21 @@ CONSENT_PURPOSE = Purpose.REFERRAL  # "Refer to a partner organisation"
 # photos and the general notes and timeline, including what its own staff did), to read. Its sensitive sections go
 # with the case: the receiver's team decides who reads them from now on.
 KEPT_AFTER_TRANSFER = (NoteSection.GENERAL.value,)
+
+
+# The words redalert/audit/words.py shows for this app's audit "what" codes, listed here as well so that this app's
+# own catalogue translates them (the central catalogue is merged by the lead; both give the same words).
+AUDIT_WORDS = (
+    gettext_lazy("cases shared with the organisation"),
+    gettext_lazy("offer of a transfer or referral"),
+    gettext_lazy("form to offer a transfer or referral"),
+    gettext_lazy("transfer or referral accepted"),
+    gettext_lazy("transfer or referral rejected"),
+    gettext_lazy("transfer or referral withdrawn or ended by the sender"),
+    gettext_lazy("shared access ended: consent to refer withdrawn"),
+    gettext_lazy("Kept by the sender after a transfer"),
+    gettext_lazy("shared access"),
+)
 
 
 class TransferError(ValueError):
