@@ -243,3 +243,24 @@ def _kick_celery() -> None:
             deliver_outbox.delay()
     except Exception:  # the message is stored; a broker outage only delays it
         log.warning("Could not reach the Celery broker; the outbox will be drained later.", exc_info=True)
+
+
+def enqueue_provider_message(spec: Mapping[str, Any], *, key: str, label: str) -> OutboundMessage:
+    """Queue an SMS/WhatsApp message (redalert.outbox.channels.messaging): `spec` holds the provider, API address,
+    credentials, recipient and text, and is stored encrypted; `label` (no number) is what the outbox shows as `to`."""
+    return _enqueue(
+        channel=Channel.MESSAGING, to=label, subject="", body="", key=key, secret=json.dumps(dict(spec), sort_keys=True)
+    )
+
+
+def enqueue_inbound_media(spec: Mapping[str, Any], *, key: str, label: str) -> OutboundMessage:
+    """Queue the download of a received photo or voice note from its provider (the conversations app registers the
+    channel's function): `spec` (where it is, the credentials) is stored encrypted; retried with back-off."""
+    return _enqueue(
+        channel=Channel.INBOUND_MEDIA,
+        to=label,
+        subject="",
+        body="",
+        key=key,
+        secret=json.dumps(dict(spec), sort_keys=True),
+    )

@@ -12,6 +12,8 @@ from redalert.lib.crypto import EncryptedTextField
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     WEBHOOK = "webhook", _("Webhook")
+    MESSAGING = "messaging", _("SMS or WhatsApp")
+    INBOUND_MEDIA = "inbound_media", _("Download of a received photo or voice note")
 
 
 class Status(models.TextChoices):

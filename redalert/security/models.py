@@ -20,6 +20,7 @@ class EventKind(models.TextChoices):
     ROLE_REVOKED = "role_revoked", _("Role removed")
     SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
     EXPORT = "export", _("Export")
+    WEBHOOK_SIGNATURE_REFUSED = "webhook_signature_refused", _("Provider webhook with a bad signature refused")
 
 
 # The kinds that the organisation's coordinators and administrators are told about (batched, see digest.py).
