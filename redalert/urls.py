@@ -32,6 +32,7 @@ urlpatterns = [
     path("statistics/", include("redalert.statistics.urls")),
     path("data/", include("redalert.opendata.urls")),
     path("webhooks/", include("redalert.webhooks.urls")),  # webhooks on case events (issue 16)
+    path("conversations/", include("redalert.conversations.urls")),  # SMS, WhatsApp, e-mail inbox (issue 18)
     path("identity/", include("redalert.identity.urls")),  # sign-in through the organisation's provider (issue 16)
     path("api/v1/", include("redalert.api.urls")),  # the REST API, its schema and reference (issue 16)
     path("api-clients/", include("redalert.api.staff_urls")),  # an administrator's API clients (issue 16)

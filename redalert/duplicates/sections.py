@@ -154,6 +154,8 @@ SECTIONS: tuple[Section, ...] = (
     S("webhooks.Event", "case", R.STAYS, why="history of what was sent"),
     # A hotline contact that became a report or a tip of the case (redalert.hotline): it follows the case.
     S("hotline.Contact", "case", R.MOVE),
+    # A conversation of the inbox (SMS, WhatsApp, e-mail) that became a tip or a report of the case: it follows.
+    S("conversations.Conversation", "case", R.MOVE),
     # A PFIF record reviewed into a case (redalert.pfif): it then names the case that remained.
     S("pfif.ImportedPerson", "case", R.MOVE),
     # This app's own bookkeeping.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "redalert.coalition",  # matching across the coalition without sharing names (issue 15)
     "redalert.prevention",
     "redalert.hotline",  # the hotline desk and its statistics (issue 18)
+    "redalert.conversations",  # SMS, WhatsApp and e-mail into a conversation inbox (issue 18)
     "redalert.retention",  # retention periods and erasure (issue 13)
     "redalert.demo",
     "redalert.backups",  # backup and restore commands (issue 13); no models

@@ -29,6 +29,7 @@ from redalert.security.permissions import may_view_security_events
 from redalert.shelters.permissions import may_list_facilities
 from redalert.statistics.permissions import may_see_coalition_report, may_see_statistics
 from redalert.transfers.permissions import may_see_transfers
+from redalert.conversations.permissions import may_connect_channels, may_use_inbox
 from redalert.webhooks.permissions import may_manage_webhooks
 
 
@@ -60,6 +61,8 @@ def _expected(user):
         "may_use_coalition_matching": may_use_coalition_matching(user),
         "may_view_found_register": may_view_register(user),
         "may_review_pfif": may_review(user),
+        "may_use_inbox": may_use_inbox(user),
+        "may_connect_channels": may_connect_channels(user),
         "may_use_hotline_desk": may_use_desk(user),
         "may_see_hotline_statistics": may_see_hotline_statistics(user),
         "may_edit_hotline_script": may_edit_script(user),
