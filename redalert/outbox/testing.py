@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -216,3 +219,73 @@ def _drop_queue_keys(broker_url: str, queue: str) -> None:
             client.delete(*keys)
     finally:
         client.close()
+
+
+# --- A real HTTP server standing in for the SMS/WhatsApp providers' APIs (issue 18) ---------------------------------
+
+
+class ProviderStandIn:
+    """An HTTP server on 127.0.0.1 answering as Twilio's and Meta's APIs do, recording every request.
+
+    - POST …/Messages.json and POST /<phone-number-id>/messages: 201/200 (or 500 while `failing`).
+    - GET /media/<name>: the bytes registered with `add_file` (Twilio media URLs and Meta's media download URLs).
+    - GET /<media-id>: Meta's media description, {"url": <this server>/media/<media-id>, "mime_type": …}.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
+        self.failing = False
+        self.lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _record(self, body: bytes) -> None:
+                with stand_in.lock:
+                    stand_in.requests.append(
+                        {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
+                    )
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self._record(body)
+                if stand_in.failing:
+                    self._answer(500, b'{"error": "down"}')
+                elif self.path.endswith("/Messages.json"):
+                    self._answer(201, json.dumps({"sid": "SM" + "f" * 32, "status": "queued"}).encode())
+                else:
+                    self._answer(200, json.dumps({"messages": [{"id": "wamid.out"}]}).encode())
+
+            def do_GET(self) -> None:
+                self._record(b"")
+                name = self.path.rsplit("/", 1)[-1]
+                if self.path.startswith("/media/") and name in stand_in.files:
+                    self._answer(200, stand_in.files[name], "application/octet-stream")
+                elif name in stand_in.files:
+                    url = f"{stand_in.base}/media/{name}"
+                    self._answer(200, json.dumps({"url": url, "mime_type": "image/jpeg", "id": name}).encode())
+                else:
+                    self._answer(404, b'{"error": "not found"}')
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def add_file(self, name: str, data: bytes) -> str:
+        self.files[name] = data
+        return f"{self.base}/media/{name}"
+
+    def posts(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r for r in self.requests if r["method"] == "POST"]

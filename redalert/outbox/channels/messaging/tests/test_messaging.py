@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 
-from redalert.conversations.tests.conftest import ProviderStandIn
 from redalert.outbox.claiming import deliver_due
 from redalert.outbox.enqueue import enqueue_provider_message
 from redalert.outbox.models import DeliveryAttempt, OutboundMessage, Outcome, Status
+from redalert.outbox.testing import ProviderStandIn
 
 pytestmark = pytest.mark.django_db
 
