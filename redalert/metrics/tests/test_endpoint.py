@@ -114,3 +114,20 @@ def test_it_reports_latency_by_view_jobs_and_queues(scraper):
         assert value(text, "redalert_metrics_scrape_errors", part=part) == 0, part
     # Nothing personal: no address, name or subject of any message is ever a label.
     assert "@example.org" not in text
+
+
+@pytest.mark.django_db
+def test_the_cache_purges_waiting_are_counted(scraper):
+    from django.apps import apps
+
+    try:
+        pending_purge = apps.get_model("public", "PendingPurge")
+    except LookupError:
+        pytest.skip("this version has no queue of purges of the shared cache (public.PendingPurge)")
+    assert value(scrape(scraper), "redalert_cache_purges_pending") == 0
+    pending_purge.objects.create(keys="ra-lists ra-c-abc", created_at=timezone.now() - timedelta(seconds=30))
+    pending_purge.objects.create(keys="ra-lists", attempts=2)
+    text = scrape(scraper)
+    assert value(text, "redalert_cache_purges_pending") == 2
+    assert value(text, "redalert_cache_purges_failing") == 1
+    assert 30 <= (value(text, "redalert_cache_purges_oldest_age_seconds") or 0) < 90
