@@ -18,6 +18,8 @@ from redalert.audit.models import AuditAction
 from redalert.identity import services
 from redalert.identity.forms import ProviderForm, WorkEmailForm
 from redalert.identity.models import IdentityProvider
+from redalert.lib.http import client_address
+from redalert.security import throttle
 
 NEXT_KEY = "identity_next"
 PROVIDER_KEY = "identity_provider"
@@ -73,6 +75,11 @@ def callback(request: HttpRequest) -> HttpResponse:
     except services.SignInRefused as exc:
         services.refused(request, provider, exc)
         return render(request, "identity/refused.html", {"message": exc.message}, status=403)
+    # The same locks as the password form (redalert.security.throttle): a locked account or a blocked address
+    # does not sign in through the provider either.
+    refusal = throttle.refusal(verified.user.get_username(), client_address(request))
+    if refusal is not None:
+        return render(request, "security/refused.html", {"refusal": refusal}, status=429)
     target = request.session.pop(NEXT_KEY, "") or reverse("accounts:home")
     services.sign_in(request, provider, verified)
     return redirect(_safe_next(request, target))

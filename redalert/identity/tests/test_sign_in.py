@@ -229,3 +229,22 @@ def test_an_administrator_sets_up_the_provider_with_the_secret_encrypted(
     assert IdentityProvider.objects.get().client_secret == "very-secret"
     coordinator = make_user(org_a, "coordinator")
     assert client_for(coordinator).get("/identity/provider/").status_code == 404
+
+
+def test_a_locked_account_does_not_sign_in_through_the_provider(
+    op: LocalProvider, provider: IdentityProvider, member: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from redalert.security.models import AccountLock
+    from redalert.security.throttle import account_key
+
+    now = timezone.now()
+    AccountLock.objects.create(
+        username=account_key(member.username), locked_until=now + timedelta(minutes=15), counting_from=now
+    )
+    client = browser()
+    assert sign_in(client, provider).status_code == 429
+    assert signed_in_user_id(client) is None
