@@ -110,3 +110,24 @@ def test_after_the_consent_is_withdrawn_the_receiver_gets_a_404(
     index = client.get(reverse("transfers:index")).content.decode()
     assert reverse("legal:case", args=[consenting_case.pk]) not in index  # no longer among the shared cases
     assert consenting_case.reference not in client.get(reverse("cases:list")).content.decode()
+
+
+def test_after_a_transfer_the_receiver_works_the_case_and_the_sender_reads_its_general_file(
+    consenting_case, coordinator, coordinator_b, org_b, client_for
+):
+    offer = services.offer(consenting_case, to=org_b, kind=OfferKind.TRANSFER, reason="Se mudó", actor=coordinator)
+    client_b = client_for(coordinator_b)
+    client_b.post(reverse("transfers:decide", args=[offer.pk, "accept"]))
+    detail = reverse("cases:detail", args=[consenting_case.pk])
+    assert client_b.get(detail).status_code == 200
+    assert client_b.get(reverse("cases:edit", args=[consenting_case.pk])).status_code == 200
+    client_a = client_for(coordinator)
+    page = client_a.get(detail, HTTP_ACCEPT_LANGUAGE="es")
+    assert page.status_code == 200 and "Compartido por Colectivo B" in page.content.decode()
+    for url in (
+        reverse("cases:edit", args=[consenting_case.pk]),
+        reverse("cases:section", args=[consenting_case.pk, "legal"]),
+        reverse("cases:team", args=[consenting_case.pk]),
+        reverse("transfers:new", args=[consenting_case.pk]),
+    ):
+        assert client_a.get(url).status_code == 404, url
