@@ -25,6 +25,7 @@ app.autodiscover_tasks(
         "redalert.audit",  # the audit chain's anchors
         "redalert.security",  # the security digest (issue 13)
         "redalert.duplicates",  # the review queue of possible duplicates (issue 15)
+        "redalert.public",  # the shared cache's purges (issue 19)
     ]
 )
 
@@ -36,6 +37,7 @@ ANCHOR_AUDIT_CHAIN = "redalert.audit.tasks.anchor_audit_chain"
 APPLY_RETENTION = "redalert.retention.tasks.apply_retention"  # retention (issue 13)
 SEND_SECURITY_DIGEST = "redalert.security.tasks.send_security_digest"  # security events (issue 13)
 FIND_DUPLICATES = "redalert.duplicates.tasks.find_duplicates"  # possible duplicates (issue 15)
+SEND_PURGES = "redalert.public.tasks.send_purges"  # the shared cache's purges (issue 19)
 
 
 @app.on_after_configure.connect
@@ -52,6 +54,10 @@ def schedule_outbox(sender: Celery, **kwargs: Any) -> None:
     # The queued followers of case changes (map facts, match keys): redalert.changes.announce.
     following = float(getattr(settings, "CHANGES_BEAT_SECONDS", 2))
     sender.add_periodic_task(following, sender.signature(FOLLOW_CHANGES), name="follow-changes")
+    # Purges of the shared cache in front of the public site not sent right after their commit, retries and repeats
+    # (redalert.public.purging, issue 19).
+    purging = float(getattr(settings, "EDGE_PURGE_BEAT_SECONDS", 1))
+    sender.add_periodic_task(purging, sender.signature(SEND_PURGES), name="send-purges")
 
     # Retention (issue 13): once a day, apply each organisation's retention policy (redalert.retention.jobs).
     retention = float(getattr(settings, "RETENTION_BEAT_SECONDS", 24 * 60 * 60))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from redalert.accounts.middleware import public
+from redalert.public import edge
 from redalert.public.exposure import exposure, public_case_or_404
 from redalert.public.pdf import build_bulletin
 
@@ -31,7 +32,8 @@ def bulletin_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
     pdf = build_bulletin(public_case, url=url, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ficha-{public_case.public_id}-{language}.pdf"'
-    # Withdrawal of consent must take the bulletin down at once: never served from a cache without asking.
-    response["Cache-Control"] = "no-cache"
     response["X-Content-Type-Options"] = "nosniff"
+    # Withdrawal of consent must take the bulletin down at once: never served from a cache without asking, except
+    # a shared cache that is purged (redalert.public.edge).
+    edge.shareable(request, response, edge.case_keys(public_case.public_id), otherwise="no-cache")
     return response

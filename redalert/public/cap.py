@@ -9,6 +9,7 @@ from django.utils import translation
 
 from redalert.accounts.middleware import public
 from redalert.cases.models import Case
+from redalert.public import edge
 from redalert.public.cap_xml import CAP_MIME_TYPE, DEFAULT_LANGUAGES, build_cap
 from redalert.public.exposure import PublicCase, exposure, public_case_or_404
 
@@ -33,6 +34,6 @@ def cap_message(request: HttpRequest, public_id: str) -> HttpResponse:
         localized=localized_exposures(case),
     )
     response = HttpResponse(message, content_type=f"{CAP_MIME_TYPE}; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
     response["X-Content-Type-Options"] = "nosniff"
+    edge.shareable(request, response, edge.case_keys(public_case.public_id), otherwise="no-cache")
     return response

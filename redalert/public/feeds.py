@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from redalert.accounts.middleware import public
+from redalert.public import edge
 from redalert.public.exposure import (
     MISSING,
     PublicCase,
@@ -59,8 +60,8 @@ class MissingFeed(Feed):
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().__call__(request, *args, **kwargs)
-        # Withdrawal of consent must take an entry down at once: no shared caches.
-        response["Cache-Control"] = "no-cache"
+        # Withdrawal of consent must take an entry down at once: kept only by a shared cache that is purged.
+        edge.shareable(request, response, edge.LIST_KEYS, otherwise="no-cache")
         return response
 
     def title(self) -> str:

@@ -1,5 +1,6 @@
-"""What follows a change to a case on the public site: its row in the public listing (and the public version that
-makes every cached public page of it unreachable), in the transaction of the change."""
+"""What follows a change to a case on the public site, in the transaction of the change: its row in the public
+listing (and the public version that makes every cached public page of it unreachable), and a queued purge of the
+shared cache in front of the site (redalert.public.purging)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from redalert.changes.announce import Change, Kind, follow
 from redalert.consent.choices import Purpose
 from redalert.public.listing import searched_fields_changed, sync_listing
 from redalert.public.models import Publication
+from redalert.public.purging import queue_case_purges
 from redalert.public.services import end_publication_without_consent
 
 
@@ -52,4 +54,12 @@ follow(
     in_transaction=True,
     purposes=[Purpose.PUBLISH],
     order=15,  # after the current consent, before the listing
+)
+follow(
+    "edge_purge",
+    [Kind.CONSENT, Kind.PUBLICATION, Kind.STATUS, Kind.EDITED, Kind.OUTCOME, Kind.IMPORTED, Kind.MERGED],
+    queue_case_purges,
+    in_transaction=True,  # the purge is written with the change; it is sent after the commit (and by the workers)
+    purposes=[Purpose.PUBLISH],
+    order=30,  # after the listing
 )

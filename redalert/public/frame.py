@@ -1,10 +1,12 @@
 """The frame of the cached public pages, drawn once per template, language and page kind.
 
 A list or case page is its content (cached, see redalert.public.pagecache) inside a frame: the header with the
-language form, the footer. The frame is the same for every visitor except for two values, the CSRF token of the
-language form and the current path it returns to. It is drawn once per process with markers in their place (and
-in place of the title, the head and the content), and each answer fills the markers in one pass, so that nothing
-filled in is ever read again as a marker. Markers hold a NUL character, which no form lets into the data.
+language form, the footer. The frame is the same for every visitor except for one value, the current path the
+language form returns to (part of the URL, so a shared cache may keep the page). The language form carries no CSRF
+token: it posts to public:language, which only sets the language cookie (redalert.public.views.language). The
+frame is drawn once per process with markers in their place (and in place of the title, the head and the
+content), and each answer fills the markers in one pass, so that nothing filled in is ever read again as a marker.
+Markers hold a NUL character, which no form lets into the data.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-MARKERS = {name: f"\x00{name}\x00" for name in ("title", "meta", "body", "csrf", "next")}
-_MARKER = re.compile("\x00(title|meta|body|csrf|next)\x00")
+MARKERS = {name: f"\x00{name}\x00" for name in ("title", "meta", "body", "next")}
+_MARKER = re.compile("\x00(title|meta|body|next)\x00")
 _frames: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
 
 
@@ -33,7 +34,6 @@ def _frame(template_name: str, fixed: dict[str, str]) -> str:
             "title": MARKERS["title"],
             "meta": mark_safe(MARKERS["meta"]),  # a marker, replaced below
             "body": mark_safe(MARKERS["body"]),
-            "csrf_token": MARKERS["csrf"],
             "request": {"get_full_path": MARKERS["next"]},
         }
         frame = _frames[key] = get_template(template_name).render(context)
@@ -44,13 +44,12 @@ def render_page(
     request: HttpRequest, template_name: str, *, title: str = "", meta: str = "", body: str, **fixed: str
 ) -> HttpResponse:
     """The page `template_name` (which extends public/base.html and shows {{ title }}, {{ meta }} and {{ body }})
-    with this visitor's CSRF token and path. `meta` and `body` are HTML drawn by our templates; `fixed` holds the
+    with this visitor's path. `meta` and `body` are HTML drawn by our templates; `fixed` holds the
     few plain values the frame depends on (the navigation entry, the list)."""
     values = {
         "title": escape(title),
         "meta": meta,
         "body": body,
-        "csrf": escape(get_token(request)),
         "next": escape(request.get_full_path()),
     }
     html = _MARKER.sub(lambda match: values[match.group(1)], _frame(template_name, fixed))

@@ -12,6 +12,8 @@ from redalert.accounts.models import Organisation
 from redalert.cases.models import Case, Photo
 from redalert.public.compiled import run
 
+SITE_KEY = "ra"  # redalert.public.edge.SITE: every public answer a shared cache keeps
+
 
 def new_public_id() -> str:
     """The case's id on public URLs: random, so public links reveal nothing about internal numbering."""
@@ -92,6 +94,10 @@ class PublicText(models.Model):
             PublicVersion.lock()
             PublicListing.objects.filter(organisation_id=self.organisation_id).update(version=new_version())
             PublicVersion.bump()
+            # The shared cache in front of the site forgets every public answer (the contact line is on each).
+            from redalert.public.purging import queue_purge  # purging imports this module
+
+            queue_purge([SITE_KEY])
 
 
 class PublicListing(models.Model):
@@ -169,3 +175,21 @@ class PublicVersion(models.Model):
         token, now = new_version(), timezone.now()
         if not cls.objects.filter(pk=cls.ROW).update(token=token, changed_at=now):
             cls.objects.update_or_create(pk=cls.ROW, defaults={"token": token, "changed_at": now})
+
+
+class PendingPurge(models.Model):
+    """Surrogate keys the shared cache must forget (redalert.public.purging), written in the transaction of the
+    change: a purge survives a crash between the commit and the send. Sent right after the commit and by the
+    workers; a failed send is retried with a growing delay; a sent purge is sent once more after
+    EDGE_PURGE_REPEAT_SECONDS (a page drawn from data read just before the commit may reach the cache just after
+    the first purge), then deleted."""
+
+    keys = models.TextField()  # space separated (redalert.public.edge: "ra-lists ra-c-<public_id> …")
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)  # failed sends so far
+    repeats_left = models.PositiveSmallIntegerField(default=1)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.keys[:80]

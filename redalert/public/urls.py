@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.missing_list, name="missing"),
     path("localizadas/", views.located_list, name="located"),
     path("acerca/", views.about, name="about"),
+    path("idioma/", views.language, name="language"),  # the public pages' language form, without a CSRF token
     path("favicon.ico", views.favicon, name="favicon"),
     path("se-busca/<slug:public_id>/", views.case_page, name="case"),
     path("se-busca/<slug:public_id>/foto-<int:size>.jpg", views.photo, name="photo"),

@@ -31,7 +31,9 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import set_language
 
 from redalert.accounts.middleware import public
 from redalert.accounts.models import Organisation
@@ -40,7 +42,7 @@ from redalert.lib.text import fold
 from redalert.matching.public_search import matching_ids
 from redalert.places.models import Place, PlaceKind
 from redalert.places.names import country_name
-from redalert.public import compiled, images, pagecache
+from redalert.public import compiled, edge, images, pagecache
 from redalert.public.exposure import (
     LOCATED,
     MISSING,
@@ -59,8 +61,10 @@ from redalert.public.frame import render_page
 from redalert.public.listing import sync_listing
 from redalert.public.models import PublicListing, PublicText
 
-# Images may sit in browsers and proxies only briefly: a withdrawal of consent must take them down quickly.
+# Without a purged shared cache (redalert.public.edge), images may sit in browsers and proxies only briefly: a
+# withdrawal of consent must take them down quickly.
 IMAGE_CACHE_CONTROL = "public, max-age=300"
+PAGE_CACHE_CONTROL = "private, no-cache"
 PHOTO_SIZES = images.VARIANT_SIZES
 LIST_PHOTO_SIZE = 160
 PAGE_PHOTO_SIZE = 480
@@ -263,12 +267,12 @@ def _list_page(request: HttpRequest, *, kind: str) -> HttpResponse:
     if not isinstance(content, CachedList) or not _still_public(kind, content.case_ids):
         content = _list_body(keys, kind, params)
         pagecache.store(key, content)
-    return _no_shared_caching(render_page(request, "public/list.html", body=content.body, nav=kind, kind=kind))
+    page = render_page(request, "public/list.html", body=content.body, nav=kind, kind=kind)
+    return edge.shareable(request, page, edge.LIST_KEYS, otherwise=PAGE_CACHE_CONTROL)
 
 
 def _no_shared_caching(response: HttpResponse) -> HttpResponse:
-    """Browsers must ask again each time (a withdrawal takes effect at once) and proxies must not keep the page
-    (it carries the visitor's CSRF token)."""
+    """Browsers must ask again each time (a withdrawal takes effect at once) and proxies must not keep the page."""
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
@@ -283,6 +287,19 @@ def missing_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def located_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request, kind=LOCATED)
+
+
+# Language ---------------------------------------------------------------------------------------------------------
+
+
+@public
+@csrf_exempt
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language form of the public pages: Django's set_language (a safe `next`, the language cookie), without
+    the CSRF check. A token in the form would make every public page one visitor's own, which no shared cache may
+    keep; what a forged post can do here is change someone's language, nothing more."""
+    return set_language(request)
 
 
 # About ------------------------------------------------------------------------------------------------------------
@@ -440,7 +457,7 @@ def case_page(request: HttpRequest, public_id: str) -> HttpResponse:
     page = render_page(
         request, "public/case.html", title=content.title, meta=content.meta, body=content.body, nav=content.nav
     )
-    return _no_shared_caching(page)
+    return edge.shareable(request, page, edge.case_keys(public_id), otherwise=PAGE_CACHE_CONTROL)
 
 
 def _public_photo(case: Case, public_case: PublicCase) -> Photo | None:
@@ -456,8 +473,9 @@ def _image_response(request: HttpRequest, data_or_none: bytes | None, etag: str,
     else:
         response = HttpResponse(data_or_none, content_type=content_type)
     response["ETag"] = etag
-    response["Cache-Control"] = IMAGE_CACHE_CONTROL
     response["X-Robots-Tag"] = "noarchive"
+    public_id = request.resolver_match.kwargs["public_id"] if request.resolver_match else ""
+    edge.shareable(request, response, edge.case_keys(public_id), otherwise=IMAGE_CACHE_CONTROL)
     return response
 
 

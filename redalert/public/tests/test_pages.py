@@ -363,7 +363,7 @@ def test_public_pages_work_without_javascript_and_load_no_external_resources(cli
         assert "<script" not in html
         assert "public.css" in html and "app.css" not in html
         assert not re.search(r'(src|href)="https?://(?!testserver)[^"]*\.(css|js|woff2?)', html)
-        assert 'action="/i18n/setlang/"' in html
+        assert 'action="/idioma/"' in html
 
 
 def test_list_page_weight_without_photos_is_under_budget(client, several, settings):

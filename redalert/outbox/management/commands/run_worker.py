@@ -21,6 +21,7 @@ from redalert.changes.announce import catch_up
 from redalert.duplicates.finder import run_due as find_due_duplicates
 from redalert.imports.jobs import run_next as run_next_import
 from redalert.outbox.claiming import deliver_due
+from redalert.public.purging import send_due as send_due_purges
 
 
 class Command(BaseCommand):
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             followed = catch_up(options["limit"])  # the queued followers of case changes (redalert.changes)
             if followed and options["verbosity"] > 0:
                 self.stdout.write(f"{followed} change(s) followed.")
+            send_due_purges()  # purges of the shared cache in front of the public site not yet confirmed (issue 19)
             imported = run_next_import()  # an import of historical cases (redalert.imports), run to its end
             if imported is not None and options["verbosity"] > 0:
                 self.stdout.write(f"Import {imported.pk}: {imported.status}.")
