@@ -58,9 +58,11 @@ test: lint typecheck test-sqlite test-postgres test-browser
 
 test-sqlite: install
 	scripts/ensure-redis
+	scripts/ensure-varnish
 	$(BIN)/pytest --ignore=redalert/e2e
 
 test-postgres: install
+	scripts/ensure-varnish
 	scripts/ensure-postgres "$(PG_URL)"
 	@# The streaming replica of redalert/tests/test_replica.py (issue 19); its absence fails only with REQUIRE_REPLICA=1.
 	PRIMARY_URL="$(PG_URL)" scripts/replica start >/dev/null || [ "$${REQUIRE_REPLICA:-0}" != 1 ]
@@ -82,6 +84,7 @@ prod-smoke: install
 	$(BIN)/python scripts/prod-smoke
 
 bench: install
+	scripts/ensure-varnish
 	$(BIN)/python bench/run.py
 
 clean:
