@@ -227,7 +227,10 @@ def _move(case: Case, offer_obj: Offer, *, actor: User, request: HttpRequest | N
     Offer.objects.filter(case=case, status=OfferStatus.OFFERED).exclude(pk=offer_obj.pk).update(
         status=OfferStatus.WITHDRAWN, ended_at=timezone.now(), ended_because=EndReason.SENDER
     )
+    # The holder is part of the general file (EDITED: public listing, matching index, coalition encodings, map facts,
+    # people-found pairs follow it); the linked people's match keys are kept per organisation (INVESTIGATION).
     announce(case.pk, Kind.EDITED, actor=actor)
+    announce(case.pk, Kind.INVESTIGATION, actor=actor)
 
 
 def reject(offer_obj: Offer, *, actor: User, note: str = "", request: HttpRequest | None = None) -> Offer:

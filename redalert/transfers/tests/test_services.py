@@ -143,3 +143,17 @@ def test_every_view_of_a_shared_case_is_in_both_logs(consenting_case, coordinato
     record_view(consenting_case, actor=coordinator_b, section=NoteSection.LEGAL)
     entries = AuditEntry.objects.filter(case_id=consenting_case.pk, actor=coordinator_b, action="view")
     assert {e.organisation_id for e in entries} == {org_a.pk, org_b.pk}
+
+
+def test_after_a_transfer_every_read_model_follows_the_new_holder(consenting_case, coordinator, coordinator_b, org_b):
+    from redalert.investigation.models import LinkedPerson
+    from redalert.investigation.services import save_linked_person
+    from redalert.testing import assert_rebuilds_find_nothing, follow_changes
+
+    person = LinkedPerson(link="suspect", name="Raúl Gómez", phones="+524425551234")
+    save_linked_person(consenting_case, person, actor=coordinator)
+    follow_changes()
+    offer = services.offer(consenting_case, to=org_b, kind=OfferKind.TRANSFER, reason="Se mudó", actor=coordinator)
+    services.accept(offer, actor=coordinator_b)
+    follow_changes()  # what the workers do
+    assert_rebuilds_find_nothing()
