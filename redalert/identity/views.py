@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET
 
 from redalert.accounts.middleware import public
 from redalert.accounts.models import User
@@ -39,18 +39,22 @@ def choose(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         provider = services.provider_for_email(form.cleaned_data["email"])
     status = 200 if not form.is_bound or (form.is_valid() and provider) else 404 if form.is_valid() else 400
-    context = {"form": form, "provider": provider, "next": request.POST.get("next") or request.GET.get("next", "")}
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    start_query = urlencode({"email": form.cleaned_data["email"], "next": next_url}) if provider else ""
+    context = {"form": form, "provider": provider, "next": next_url, "start_query": start_query}
     return render(request, "identity/choose.html", context, status=status)
 
 
 @public
-@require_POST
+@require_GET
 def start(request: HttpRequest, pk: int) -> HttpResponse:
+    """A link, not a form: the CSP's form-action 'self' (rightly) stops a form's redirect to another origin, and
+    starting a sign-in changes nothing here (the state ties the answer to this browser's session)."""
     provider = get_object_or_404(IdentityProvider.objects.select_related("organisation"), pk=pk, enabled=True)
-    email = (request.POST.get("email") or "").strip()
+    email = (request.GET.get("email") or "").strip()[:254]
     if email and services.domain_of(email) != provider.email_domain.lower():
         raise Http404
-    request.session[NEXT_KEY] = _safe_next(request, request.POST.get("next", ""))
+    request.session[NEXT_KEY] = _safe_next(request, request.GET.get("next", ""))
     request.session[PROVIDER_KEY] = provider.pk
     redirect_uri = request.build_absolute_uri(reverse("identity:callback"))
     try:

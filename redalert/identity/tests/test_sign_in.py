@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 import requests
@@ -60,7 +60,9 @@ def sign_in(client: Client, provider: IdentityProvider, email: str = EMAIL) -> A
     """What a browser does: the login page's address, the button, the provider, back to the callback."""
     chosen = client.post("/identity/", {"email": email, "next": "/cases/"})
     assert chosen.status_code == 200 and "Entrar con Red Google" in chosen.content.decode()
-    to_provider = client.post(f"/identity/{provider.pk}/start/", {"email": email, "next": "/cases/"})
+    start = f"/identity/{provider.pk}/start/?email={quote(email)}&amp;next=%2Fcases%2F"
+    assert f'href="{start}"' in chosen.content.decode()
+    to_provider = client.get(f"/identity/{provider.pk}/start/", {"email": email, "next": "/cases/"})
     assert to_provider.status_code == 302 and to_provider["Location"].startswith(provider.issuer + "/authorize?")
     back = requests.get(to_provider["Location"], allow_redirects=False, timeout=10)
     assert back.status_code == 302
@@ -181,7 +183,7 @@ def test_a_wrong_state_or_a_callback_without_a_start_is_refused(
     op: LocalProvider, provider: IdentityProvider, member: Any
 ) -> None:
     client = browser()
-    to_provider = client.post(f"/identity/{provider.pk}/start/", {"email": EMAIL})
+    to_provider = client.get(f"/identity/{provider.pk}/start/", {"email": EMAIL})
     back = urlparse(requests.get(to_provider["Location"], allow_redirects=False, timeout=10).headers["Location"])
     code = back.query.split("code=")[1].split("&")[0]
     answer = client.get(f"/identity/callback/?code={code}&state=forged")
@@ -200,7 +202,7 @@ def test_the_login_page_offers_the_provider_by_work_address(provider: IdentityPr
     provider.enabled = False
     provider.save()
     assert client.post("/identity/", {"email": "x@rba.example"}).status_code == 404
-    assert client.post(f"/identity/{provider.pk}/start/", {"email": "x@rba.example"}).status_code == 404
+    assert client.get(f"/identity/{provider.pk}/start/", {"email": "x@rba.example"}).status_code == 404
 
 
 def test_an_administrator_sets_up_the_provider_with_the_secret_encrypted(
