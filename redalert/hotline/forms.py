@@ -150,7 +150,7 @@ class IndicatorsForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Outcome of the contact"), choices=Outcome.choices, widget=forms.RadioSelect)
     referred_to = forms.CharField(
         label=_("Referred to"), max_length=200, required=False, help_text=_("Only for a referral: which service.")
     )

@@ -82,7 +82,7 @@ class Contact(models.Model):
     caller_phone = EncryptedTextField(_("caller's phone"), blank=True, default="")
     caller_email = EncryptedTextField(_("caller's e-mail"), blank=True, default="")
 
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("outcome of the contact"), max_length=16, choices=Outcome.choices, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     case = models.ForeignKey(
         "cases.Case",

@@ -249,7 +249,9 @@ def contact_report(request: HttpRequest, pk: int) -> HttpResponse:
         "contact_form": contact_form,
         "consent_form": consent_form,
         "duplicates_template": check.template if check else "",
-        "duplicates_live_url": check.live_url if check else "",
+        # The live check as she types is the intake's (it answers members who may create cases); a call-taker gets
+        # the same check when she sends the form.
+        "duplicates_live_url": check.live_url if check and may(user, Action.CREATE) else "",
     }
     if request.method == "POST":
         forms_valid = all(
