@@ -17,6 +17,9 @@ if not AUDIT_CHAIN_KEYS or any(len(key) < 32 for key in AUDIT_CHAIN_KEYS):
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # off only behind a proxy that redirects itself
+# Prometheus scrapes gunicorn itself on 127.0.0.1:8000 over plain http (docs/deploy.md, "Metrics"): a redirect to
+# https there would answer every scrape with 301. /metrics answers only METRICS_ALLOWED_NETWORKS with the token.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
