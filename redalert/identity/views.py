@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET
 
 from redalert.accounts.middleware import public
 from redalert.accounts.models import User
-from redalert.accounts.permissions import may_manage_organisation
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.identity import services
 from redalert.identity.forms import ProviderForm, WorkEmailForm
 from redalert.identity.models import IdentityProvider
+from redalert.identity.permissions import may_manage_identity_provider
 from redalert.lib.http import client_address
 from redalert.security import throttle
 
@@ -92,7 +92,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 def settings_page(request: HttpRequest) -> HttpResponse:
     """An administrator sets up (or changes, or turns off) her organisation's provider."""
     user: User = request.user  # type: ignore[assignment]
-    if not may_manage_organisation(user) or user.organisation is None:
+    if not may_manage_identity_provider(user) or user.organisation is None:
         raise Http404
     instance = IdentityProvider.objects.filter(organisation=user.organisation).first()
     form = ProviderForm(request.POST or None, instance=instance)
