@@ -16,6 +16,7 @@ from redalert.cases.views import case_nav_context
 from redalert.coalition.permissions import may_use_coalition_matching
 from redalert.duplicates.permissions import may_review_duplicates
 from redalert.found.permissions import may_view_register
+from redalert.identity.permissions import may_manage_identity_provider
 from redalert.hotline.permissions import may_edit_script, may_see_hotline_statistics, may_use_desk
 from redalert.imports.permissions import may_import
 from redalert.legal.permissions import may_edit_rates, may_see_own_proceedings
@@ -56,6 +57,7 @@ def _expected(user):
         "may_edit_retention": may_edit_policy(user),
         "may_review_erasures": may_review_requests(user),
         "may_manage_api_clients": may_manage_api_clients(user),
+        "may_manage_identity_provider": may_manage_identity_provider(user),
         "may_manage_webhooks": may_manage_webhooks(user),
         "may_review_duplicates": may_review_duplicates(user),
         "may_use_coalition_matching": may_use_coalition_matching(user),
