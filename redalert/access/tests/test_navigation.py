@@ -16,8 +16,8 @@ from redalert.cases.views import case_nav_context
 from redalert.coalition.permissions import may_use_coalition_matching
 from redalert.duplicates.permissions import may_review_duplicates
 from redalert.found.permissions import may_view_register
-from redalert.identity.permissions import may_manage_identity_provider
 from redalert.hotline.permissions import may_edit_script, may_see_hotline_statistics, may_use_desk
+from redalert.identity.permissions import may_manage_identity_provider
 from redalert.imports.permissions import may_import
 from redalert.legal.permissions import may_edit_rates, may_see_own_proceedings
 from redalert.lib import navigation as registry
