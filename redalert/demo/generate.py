@@ -154,6 +154,7 @@ ROLE_USERS: dict[str, tuple[str, str, str]] = {
     Role.ANALYST: ("analista", "Paola", "Guzmán Ríos"),
     Role.PUBLIC_EDITOR: ("editora", "Itzel", "Vargas Luna"),
     Role.ADMINISTRATOR: ("admin", "Mónica", "Salazar Ortiz"),
+    Role.CALL_TAKER: ("operadora", "Yesenia", "Cruz Morales"),  # the hotline desk (issue 18)
     Role.COALITION_DATA_STEWARD: ("coalicion", "Marisol", "Pineda Torres"),  # edits the shared reparation rates
 }
 # A coordinator and a caseworker in each other organisation: "coordinadora.gt", "trabajadora.hn"…
