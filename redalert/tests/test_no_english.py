@@ -75,6 +75,9 @@ SKIPPED_NAMED = {
     # Arguments this data cannot fill: one-time tokens sent by e-mail and table cells of a statistics report.
     "alerta/acuse/<str:token>/": "token of an authority's acknowledgement e-mail",
     "security/unlock/<str:token>/": "token of an unlock e-mail",
+    "conversations/media/<int:pk>/": "a photo or voice note received, not a page",
+    "conversations/hooks/twilio/<str:key>/": "a provider's webhook, not a page",
+    "conversations/hooks/whatsapp/<str:key>/": "a provider's webhook, not a page",
     "statistics/organisation/<slug:code>/<int:year>/cases/<slug:table>/<slug:row>/<slug:column>/": "report cell",
 }
 
@@ -281,6 +284,13 @@ def _more_objects(coordinator: Any, case: Any, places: dict[str, Any], make_case
     record_emergency_call(contact, by=coordinator, authority="Policía Estatal")
     save_details(contact, {"victims": 2, "indicators": {"control:PhysicalAbuse": "yes"}}, by=coordinator)
     ScriptPrompt.objects.create(organisation=org, position=1, text="¿Está en un lugar seguro para hablar?")
+    from redalert.conversations.models import ChannelAccount
+    from redalert.conversations.services import Inbound, receive
+
+    account = ChannelAccount.objects.create(
+        organisation=org, provider="twilio", account_sid="AC" + "0" * 32, auth_token="t", sender_number="+525511110000"
+    )  # an SMS that reached the inbox, with its automatic first reply
+    receive(account, Inbound(provider_id="SM" + "1" * 32, medium="sms", sender="+525512345678", body="Hola, la vi"))
     make_case(org, coordinator, reporter_name="Juana Pérez")  # the same girl reported twice: a duplicate pair
     call_command("find_duplicates", "--full", stdout=StringIO())
 
@@ -316,6 +326,8 @@ OBJECTS: list[tuple[str, str, str]] = [
     ("pfif/revision/<int:pk>", "pk", "pfif.ImportedPerson"),
     ("retention/requests/<int:pk>", "pk", "retention.ErasureRequest"),
     ("transfers/<int:pk>", "pk", "transfers.Offer"),
+    ("conversations/accounts/<int:pk>", "pk", "conversations.ChannelAccount"),
+    ("conversations/<int:pk>", "pk", "conversations.Conversation"),
 ]
 
 
