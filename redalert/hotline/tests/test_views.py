@@ -169,3 +169,10 @@ def test_the_desk_speaks_spanish(client_for, call_taker, contact):
     client.cookies["django_language"] = "es"
     page = client.get(reverse("hotline:contact", args=[contact.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Urgencia" in page and "No preguntado" in page
+
+
+def test_a_call_taker_lands_on_the_desk(client_for, call_taker):
+    client = client_for(call_taker)
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("hotline:desk")
+    assert client.get(response["Location"]).status_code == 200
