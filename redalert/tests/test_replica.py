@@ -27,6 +27,7 @@ from redalert.consent.choices import Decision, Purpose
 from redalert.consent.models import CurrentConsent
 from redalert.consent.rules import may_use
 from redalert.lib.replica import PRIMARY, REPLICA, ReplicaRouter, caught_up, reading_from_replica
+from redalert.public.models import PublicVersion
 from redalert.statistics.report import yearly_report
 from redalert.statistics.scope import coalition_scope
 from redalert.testing import record_consent
@@ -166,6 +167,8 @@ def test_consent_is_read_on_the_primary_while_the_replica_lags(replica, make_cas
         assert not may_use(withdrawn, Purpose.STATISTICS)
         assert may_use(kept, Purpose.STATISTICS)
         assert ReplicaRouter().db_for_read(CurrentConsent) == PRIMARY
+        assert ReplicaRouter().db_for_read(PublicVersion) == PRIMARY  # the public gate's version tokens
+        assert ReplicaRouter().db_for_read(Case) == REPLICA
     with CaptureQueriesContext(replica) as on_replica_queries, reading_from_replica(fresh=False):
         report = yearly_report(coalition_scope(), 2026)
     assert on_replica_queries.captured_queries  # the figures came from the lagging replica …
