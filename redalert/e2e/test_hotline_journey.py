@@ -111,3 +111,29 @@ def test_a_call_in_immediate_danger_ends_in_a_new_report(live_server, phone_page
     assert contact.indicators == {"control:PhysicalAbuse": "yes", "control:DebtBondage": "no"}
     assert contact.outcome == "report_opened" and contact.ended_at is not None
     assert (contact.victims, contact.victims_female, contact.victims_male) == (1, 1, None)
+
+
+def test_an_analyst_reads_the_hotline_statistics_on_a_phone(live_server, phone_page, screenshot, org_a, make_user):
+    from django.utils import timezone
+
+    from redalert.hotline.actions import open_contact, save_details
+
+    call_taker = make_user(org_a, "call_taker", username="operadora")
+    analyst = make_user(org_a, "analyst", username="analista")
+    for channel in ("phone", "phone", "whatsapp"):
+        contact = open_contact(org_a, by=call_taker, channel=channel)
+        save_details(contact, {"indicators": {"control:PhysicalAbuse": "yes"}}, by=call_taker)
+    page = phone_page
+    base = live_server.url
+    sign_in_with_a_session(page, base, analyst, language="es")
+    page.goto(f"{base}/hotline/statistics/")
+    year = timezone.localdate().year
+    page.get_by_role("heading", name=f"Estadísticas de la línea de atención de {org_a.name}, {year}").wait_for()
+    row = page.locator("#t-control").get_by_role("row", name="Violencia física")
+    assert row.locator("td").first.inner_text().startswith("3")  # 3 (100.0 % of the 3 asked)
+    screenshot(page, "hotline-statistics-es-phone")
+    page.get_by_label("Ocultar cifras pequeñas (para publicar)").check()
+    page.get_by_role("button", name="Mostrar").click()
+    assert (
+        page.locator("#t-control").get_by_role("row", name="Violencia física").locator("td").first.inner_text() == "—"
+    )
