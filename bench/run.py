@@ -21,6 +21,7 @@ BENCHMARKS = [
     "api.py",
     "duplicates.py",
     "replica.py",
+    "shared_access.py",
 ]
 
 
