@@ -19,6 +19,7 @@ Two parts, no database (the comparison is in-memory once the encodings are loade
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -136,7 +137,8 @@ def main() -> None:
         )
     tp = len(exact_pairs & truth)
     print(f"{'exact key':>9} {tp / max(1, len(exact_pairs)):>9.3f} {tp / max(1, len(truth)):>7.3f}")
-    print(f"Peak memory (whole run): {peak_mib():,.0f} MiB")
+    one, five, fifteen = os.getloadavg()
+    print(f"Peak memory (whole run): {peak_mib():,.0f} MiB; load average {one:.1f} {five:.1f} {fifteen:.1f} (shared)")
 
 
 def _true_pairs(cluster: list[int]) -> set[tuple[int, int]]:

