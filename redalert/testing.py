@@ -86,6 +86,7 @@ REBUILDS_FINDING_NOTHING = [
     ("rebuild_current_consents", "0 row(s) changed"),
     ("rebuild_public_listing", "0 added, 0 changed, 0 removed"),
     ("rebuild_map_facts", "0 case(s) changed"),
+    ("rebuild_statistics_facts", "0 case(s) changed"),
     ("rebuild_match_keys", "0 key(s) changed"),
     ("rebuild_matching_index", "0 key(s) changed"),
     ("rebuild_found_candidates", "0 added, 0 changed, 0 removed"),

@@ -107,9 +107,10 @@ def transition(case: Case, req: TransitionRequest, actor: User, request: HttpReq
             locked.closed_on = None
             locked.closure_reason = ""
         locked.save()
-        announce(locked.pk, Kind.STATUS, actor=actor)  # Protocolo Alba's checkpoints follow (redalert.tasks)
         data = {"from": previous, "to": req.to, "on": day.isoformat(), "reason": req.reason.strip()[:300]}
         TimelineEvent.objects.create(case=locked, actor=actor, kind=TimelineKind.STATUS, summary_data=data)
+        # After the timeline line: followers read the status history (the yearly report's row: reopened or not).
+        announce(locked.pk, Kind.STATUS, actor=actor)  # Protocolo Alba's checkpoints follow (redalert.tasks)
         audit_record(actor, AuditAction.TRANSITION, locked, case=locked, request=request, detail=data)
     case.refresh_from_db()
     return case

@@ -91,6 +91,7 @@ from redalert.lib.text import fold
 from redalert.places.models import Place, PlaceKind
 from redalert.public.listing import rebuild_listing
 from redalert.public.models import Publication
+from redalert.statistics.facts import refresh_facts as refresh_statistics_facts
 
 DEMO_PASSWORD = "alerta-roja-demo"  # noqa: S105 - the published password of the demo accounts
 DEFAULT_CASES = 300
@@ -970,6 +971,8 @@ def seed_demo(
         rebuild_current_consents(Case.objects.filter(organisation__in=orgs))
         counts["publications"] = publish_consenting_cases(orgs, rng, now)
         rebuild_listing()  # the publications went in by bulk_create, past public.services.set_public
+        # The cases went in by bulk_create, past the intake's announcement: derive the yearly report's rows.
+        refresh_statistics_facts(Case.objects.filter(organisation__in=orgs).values_list("pk", flat=True))
         for (org_id, year), last in references.items():
             CaseCounter.objects.update_or_create(organisation_id=org_id, year=year, defaults={"last_number": last})
         counts["users"] = sum(len(u) for u in users.values())

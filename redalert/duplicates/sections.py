@@ -123,6 +123,8 @@ SECTIONS: tuple[Section, ...] = (
     # Maps: read models.
     S("maps.CaseMapFact", "case", R.FOLLOWS),
     S("maps.RouteFact", "case", R.FOLLOWS),
+    # Statistics: the yearly report's per-case rows (re-derived for both cases by the merge's announcement).
+    S("statistics.CaseFact", "case", R.FOLLOWS),
     # Retention: an erased case, or one whose erasure waits for approval, is not merged.
     S(
         "retention.ErasureRequest",

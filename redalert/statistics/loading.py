@@ -68,7 +68,7 @@ class YearData:
 
     @cached_property
     def cases(self) -> YearCases:
-        return YearCases(self.scope_cases, self.year)
+        return YearCases(self.scope_cases, self.year, self.scope.facts())
 
     @cached_property
     def worked(self) -> WorkedCases:

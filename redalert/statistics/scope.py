@@ -20,6 +20,7 @@ from redalert.cases.models import Case
 from redalert.coalition.counting import count_once
 from redalert.consent.choices import Purpose
 from redalert.consent.rules import cases_consenting_to
+from redalert.statistics.models import CaseFact
 
 ORGANISATION = "organisation"
 COALITION = "coalition"
@@ -43,6 +44,13 @@ class Scope:
             # A girl two members hold, confirmed by both coordinators (redalert.coalition), is counted once.
             cases = count_once(cases)
         return cases
+
+    def facts(self) -> QuerySet[CaseFact]:
+        """The report's per-case rows of these cases: filtered on the rows alone where the scope allows it (one
+        or more organisations, no consent filter), so the counts never read the case files."""
+        if not self.statistics_consent_only and self.kind != COALITION:
+            return CaseFact.objects.filter(organisation_id__in=self.organisation_ids, merged=False)
+        return CaseFact.objects.filter(case__in=self.cases().values("pk"))
 
     @property
     def is_coalition(self) -> bool:

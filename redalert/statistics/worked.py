@@ -56,6 +56,7 @@ from django.utils import timezone
 from redalert.cases.choices import CaseStatus, Sex, YesNoUnknown
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
 from redalert.investigation.models import Outcome
+from redalert.statistics.models import CaseFact
 from redalert.statistics.periods import Period
 
 LOCATED_STATUSES = (CaseStatus.LOCATED_ALIVE, CaseStatus.LOCATED_DECEASED)
@@ -455,7 +456,7 @@ def reopened_filter() -> Exists:
     return Exists(status_events().filter(case=OuterRef("pk"), summary_data__from=CaseStatus.CLOSED))
 
 
-def year_candidates(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+def year_candidates(cases: QuerySet[Any], period: Period) -> QuerySet[Any]:
     """A superset of the cases searched for or followed up in the year: reported by its end, not closed before it
     (the current closing date is the latest closure)."""
     return cases.filter(reported_at__lt=period.end).filter(
@@ -496,15 +497,16 @@ def class_expression(period: Period) -> Any:
     return ExpressionWrapper(expression, output_field=IntegerField())
 
 
-# The case-level columns the report's tables group by (dimension → expression over the case).
+# The case-level columns the report's tables group by (dimension → column of the case's row in
+# redalert.statistics.models.CaseFact, which copies them from the case file and its person record).
 DIMENSIONS: dict[str, Any] = {
-    "sex": F("person__sex"),
-    "age": F("person__age_at_disappearance"),
-    "nationalities": Cast("person__nationalities", TextField()),
-    "indigenous": F("person__indigenous"),
-    "indigenous_people": F("person__indigenous_people"),
+    "sex": F("sex"),
+    "age": F("age"),
+    "nationalities": F("nationalities"),
+    "indigenous": F("indigenous"),
+    "indigenous_people": F("indigenous_people"),
     "last_seen_place": F("last_seen_place_id"),
-    "outcome": F("outcome__result"),
+    "outcome": F("outcome"),
     "status": F("status"),
 }
 # The groupings the tables ask for (the class is always grouped on), and the few counted by the database: each a
@@ -581,19 +583,25 @@ class CaseIds(AbstractSet[int]):
 class YearCases:
     """The cases of a report's year counted by the database: the class of every case (see the flags above) and the
     number of cases in each class and value of the report's groupings (one query), without loading the cases.
-    Reopened cases (rare) are classed in Python from their status history and added to the counts."""
+    Reopened cases (rare) are classed in Python from their status history and added to the counts.
 
-    def __init__(self, cases: QuerySet[Case], year: int) -> None:
+    The counts read the cases' narrow rows (`facts`: redalert.statistics.models.CaseFact, kept by the change
+    follower), not the case files: by default the rows of `cases`; a scope that can name its rows without the case
+    files (one organisation, no consent filter) passes them, and the counts never touch the wide tables."""
+
+    def __init__(self, cases: QuerySet[Case], year: int, facts: QuerySet[Any] | None = None) -> None:
         self.period = Period(year)
+        if facts is None:
+            facts = CaseFact.objects.filter(case__in=cases.values("pk"))
         self.candidates = year_candidates(cases, self.period)
         conditions = class_conditions(self.period)
-        self._simple = (
-            self.candidates.alias(reopened=reopened_filter())
-            .filter(reopened=False)
+        year_facts = year_candidates(facts, self.period)
+        self._simple: QuerySet[Any] = (
+            year_facts.filter(reopened=False)
             .filter(conditions[WORKED] | conditions[FOLLOW_UP])
             .annotate(case_class=class_expression(self.period))
         )
-        self._reopened = self.candidates.alias(reopened=reopened_filter()).filter(reopened=True)
+        self._reopened = self.candidates.filter(pk__in=year_facts.filter(reopened=True).values("pk"))
 
     # The reopened cases: classed in Python, with their rows and outcomes.
     @cached_property
@@ -670,7 +678,7 @@ class YearCases:
         rows = (
             self._simple.annotate(**{f"d_{d}": DIMENSIONS[d] for d in grouping})
             .order_by()
-            .values_list("id", "case_class", *(f"d_{d}" for d in grouping))
+            .values_list("pk", "case_class", *(f"d_{d}" for d in grouping))
         )
         found = {pk for pk, c, *values in rows.iterator(chunk_size=20000) if predicate(c) and where(tuple(values))}
         for pk, (c, row, outcome) in self._reopened_classes.items():
@@ -699,9 +707,9 @@ class YearCases:
         unresolved = (
             self._simple.filter(conditions[WORKED] & conditions[LOCATED_IN_YEAR], outcome__isnull=True)
             .exclude(status__in=LOCATED_STATUSES)
-            .values("id")
+            .values("pk")
         )
-        results: dict[int, str | None] = dict.fromkeys(unresolved.values_list("id", flat=True))
+        results: dict[int, str | None] = dict.fromkeys(unresolved.values_list("pk", flat=True))
         found = status_changes(status_events(to=LOCATED_STATUSES).filter(case__in=unresolved))
         reopened = [
             pk
@@ -721,7 +729,7 @@ class YearCases:
         subquery for related tables (`case__in`): exact, in SQL."""
         conditions = class_conditions(self.period)
         condition = conditions[WORKED] | conditions[FOLLOW_UP] if served else conditions[WORKED]
-        simple = self._simple.filter(condition).values("id")
+        simple = self._simple.filter(condition).values("pk")
         predicate = is_served if served else is_worked
         reopened = [pk for pk, (c, _row, _outcome) in self._reopened_classes.items() if predicate(c)]
         return Case.objects.filter(Q(pk__in=simple) | Q(pk__in=reopened)).values("id")

@@ -20,6 +20,7 @@ from redalert.demo.after_report.outcomes import Outcomes
 from redalert.demo.after_report.places import RoutePlaces
 from redalert.demo.after_report.trafficking import Trafficking
 from redalert.demo.rows import BATCH_SIZE
+from redalert.statistics.facts import refresh_facts as refresh_statistics_facts
 
 
 class _Steps:
@@ -94,4 +95,5 @@ def seed_case_facts(
             reset_queries()  # with DEBUG on, Django keeps every query's SQL
             if progress is not None:
                 progress(min(start + batch_size, len(ids)), len(ids))
+        refresh_statistics_facts(ids)  # outcomes and statuses went in past the services: the report's rows follow
     return counts

@@ -53,7 +53,7 @@ def assert_counts_match_reference(cases: QuerySet[Case], year: int) -> None:
         "served": (is_served, reference.served),
     }
     # The class of every case, read once (YearCases.ids reads them per figure: tested on hand-built histories).
-    classes = dict(counted._simple.values_list("id", "case_class"))
+    classes = dict(counted._simple.values_list("pk", "case_class"))
     classes.update({pk: c for pk, (c, _row, _outcome) in counted._reopened_classes.items()})
     for name, (predicate, expected) in sets.items():
         assert {pk for pk, c in classes.items() if predicate(c)} == expected, (year, name)

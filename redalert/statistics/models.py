@@ -1,0 +1,45 @@
+"""The yearly report's read model: one narrow row per case (issue 14: the report at a million cases).
+
+The report counts cases by a class computed from three dates and groups them by a handful of columns of the case and
+its person record. Read from the case files, every count joins two wide tables and checks each case's status
+history for a reopening; read from this table, it scans one narrow row per case. `redalert.statistics.facts` is the
+only place that derives the rows; they follow every announced change in its transaction (redalert.changes), so a
+report never sees a case as it was before a committed change.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from redalert.accounts.models import Organisation
+from redalert.cases.models import Case
+
+
+class CaseFact(models.Model):
+    """What the yearly report's case counts read of one case, as the case file says now."""
+
+    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    merged = models.BooleanField(default=False, help_text="Merged into another case: counted as that case.")
+    reported_at = models.DateTimeField()
+    located_on = models.DateField(null=True)
+    closed_on = models.DateField(null=True)
+    status = models.CharField(max_length=30)
+    reopened = models.BooleanField(
+        default=False, help_text="Ever reopened from closed: its class is computed from its status history."
+    )
+    # The person record's columns, as the report groups them (nationalities: the JSON list as text). NULL, not "",
+    # where the case file has no value (no person record, no outcome): the groups are the database's own.
+    sex = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    age = models.PositiveSmallIntegerField(null=True)
+    nationalities = models.TextField(null=True)  # noqa: DJ001
+    indigenous = models.CharField(max_length=8, null=True)  # noqa: DJ001
+    indigenous_people = models.CharField(max_length=100, null=True)  # noqa: DJ001
+    last_seen_place_id = models.BigIntegerField(null=True)
+    outcome = models.CharField(max_length=20, null=True, help_text="The recorded outcome's result.")  # noqa: DJ001
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "reported_at"], name="statistics_fact_org_reported")]
+
+    def __str__(self) -> str:
+        return f"statistics fact of case {self.case_id}"
