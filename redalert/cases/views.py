@@ -66,6 +66,9 @@ def case_nav_context(user: User, case: Any) -> dict[str, Any]:
         "may_record_outcome": may(user, Action.CHANGE_STATUS, case)
         and case.status in (CaseStatus.ACTIVE_SEARCH, CaseStatus.LOCATED_ALIVE, CaseStatus.LOCATED_DECEASED),
         "may_publish": may(user, Action.PUBLISH, case),
+        # Another organisation's case opened through a transfer or referral (redalert.transfers): only the sections
+        # shared with hers, never its consent, tasks or Red Alerts, which stay with the organisation that holds it.
+        "shared_case": case.organisation_id != user.organisation_id,
     }
 
 
