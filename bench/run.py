@@ -13,6 +13,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     "seed_demo.py",
     "public_site.py",
+    "edge_cache.py",
     "staff_search.py",
     "alerts.py",
     "yearly_report.py",
