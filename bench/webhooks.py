@@ -8,8 +8,9 @@ then write N tip lines on the cases' timelines with their announcements (the Pen
 writes), as N tips received would. Timed:
 
 - collect: the queued follower (catch_up) turns the N announcements into N events and N signed outbox messages;
-- deliver: the outbox's claim-and-send, one message at a time as a worker does (claim, gate: paused? public?,
-  sign, POST, record the attempt), until all N are accepted; p50/p95 per delivery;
+- deliver: the outbox's worker round as a worker runs it (claim a batch in one transaction, gate: paused? public?,
+  sign, POST over a kept-alive connection, record a chunk's outcomes in one transaction), until all N are accepted;
+  p50/p95 per delivery (from its batch's claim to its recorded outcome);
 - baseline, same run: N plain POSTs of the same signed body with the same HTTP client the transport uses
   (http.client, one connection per POST), no database;
 - the outbox alone, same run: N webhook messages of the same body through the same worker round, without the
@@ -75,7 +76,8 @@ class _Server:
         receiver = counter
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"
+            protocol_version = "HTTP/1.1"  # keeps the connection open, as a real endpoint (nginx…) does
+            disable_nagle_algorithm = True  # TCP_NODELAY, as a real endpoint sets it
 
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -162,31 +164,28 @@ def setup(cases: int, events: int, url: str) -> None:
 
 
 def deliver_all(expected: int) -> list[float]:
-    """Run the outbox worker's round (deliver_due: claim, gate, sign, POST, record) until nothing is due; the
-    seconds each delivery took (claim to recorded outcome)."""
+    """Run the outbox worker's round (deliver_due: claim a batch, gate, sign, POST, record) until nothing is due; the
+    seconds each delivery took, from its batch's claim to its recorded outcome (wall clock, as the attempt's time)."""
     from redalert.outbox import claiming
+    from redalert.outbox.models import DeliveryAttempt, Outcome
 
-    per: list[float] = []
-    claim, deliver = claiming.claim, claiming.deliver
+    claim_batch = claiming.claim_batch
     started: dict[int, float] = {}
 
-    def timed_claim(message_id: int, known: Any = None) -> Any:
-        started[message_id] = time.perf_counter()
-        return claim(message_id, known)
+    def timed_claim_batch(limit: int, exclude: set[int]) -> Any:
+        at = time.time()
+        claimed, looked_at = claim_batch(limit, exclude)
+        started.update((message.pk, at) for message in claimed)
+        return claimed, looked_at
 
-    def timed_deliver(message: Any, transports: Any = None) -> bool:
-        try:
-            return deliver(message, transports)
-        finally:
-            per.append(time.perf_counter() - started.pop(message.pk))
-
-    claiming.claim, claiming.deliver = timed_claim, timed_deliver  # type: ignore[assignment]
+    claiming.claim_batch = timed_claim_batch  # type: ignore[assignment]
     try:
-        while len(per) < expected and claiming.deliver_due(limit=100):  # run_worker's default round
+        while claiming.deliver_due(limit=100):  # run_worker's default round
             pass
     finally:
-        claiming.claim, claiming.deliver = claim, deliver  # type: ignore[assignment]
-    return per
+        claiming.claim_batch = claim_batch  # type: ignore[assignment]
+    done = DeliveryAttempt.objects.filter(message_id__in=list(started), outcome=Outcome.SENT)
+    return [at.timestamp() - started[message_id] for message_id, at in done.values_list("message_id", "at")]
 
 
 def deliver_in_processes(expected: int, workers: int) -> list[float]:
@@ -326,6 +325,8 @@ def main() -> int:
         "deliver_seconds": round(deliver_s, 2),
         "collect_plus_deliver_seconds": round(collect_s + deliver_s, 2),
         "deliveries_per_second": round(delivered / deliver_s, 1) if deliver_s else None,
+        "deliver_ms_per_message": round(deliver_s * 1000 / delivered, 2) if delivered else None,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "delivery_ms_p50": ms(per, 50),
         "delivery_ms_p95": ms(per, 95),
         "baseline_plain_posts_seconds": round(base_s, 2),

@@ -13,6 +13,8 @@ DEFAULTS = {
     "OUTBOX_SEND_TIMEOUT_SECONDS": 30,
     "OUTBOX_WEBHOOK_TIMEOUT_SECONDS": 10,
     "OUTBOX_CELERY_FANOUT": 4,
+    "OUTBOX_SEND_CONCURRENCY": 8,  # prepared sends (webhooks) run side by side in a round, at most this many
+    "OUTBOX_CLAIM_BATCH": 50,  # rows claimed per transaction
 }
 
 

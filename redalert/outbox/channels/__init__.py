@@ -9,6 +9,7 @@ of deliveries (one SMTP session for many emails) live in the round's Transports,
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -29,18 +30,21 @@ class Transports:
 
     def __init__(self) -> None:
         self._open: dict[str, Any] = {}
+        self._lock = threading.Lock()  # prepared sends (see `register`) ask for their channel's connection in threads
 
     def get(self, channel: str, connect: Callable[[], C]) -> C:
         """The channel's open connection; `connect` opens one if there is none yet (or the last one was dropped)."""
-        connection: C | None = self._open.get(channel)
-        if connection is None:
-            connection = connect()
-            self._open[channel] = connection
-        return connection
+        with self._lock:
+            connection: C | None = self._open.get(channel)
+            if connection is None:
+                connection = connect()
+                self._open[channel] = connection
+            return connection
 
     def drop(self, channel: str) -> None:
         """Close the channel's connection (it may be broken) so that the next message opens a new one."""
-        connection = self._open.pop(channel, None)
+        with self._lock:
+            connection = self._open.pop(channel, None)
         if connection is not None:
             try:
                 connection.close()
@@ -53,13 +57,31 @@ class Transports:
 
 
 SendFunction = Callable[[OutboundMessage, Transports], None]
+# A prepared send: everything that needs the database done beforehand (body, signature), only the network left, so
+# that the claim-and-retry loop can run several side by side in threads (redalert.outbox.claiming.deliver_many).
+PreparedSend = Callable[[Transports], None]
+PrepareFunction = Callable[[OutboundMessage], PreparedSend]
 
 _SENDERS: dict[str, SendFunction] = {}
+_PREPARERS: dict[str, PrepareFunction] = {}
 
 
-def register(channel: str, send: SendFunction) -> None:
-    """Register the send function of `channel` (idempotent: the newest registration wins)."""
+def register(channel: str, send: SendFunction, prepare: PrepareFunction | None = None) -> None:
+    """Register the send function of `channel` (idempotent: the newest registration wins).
+
+    With `prepare`, the channel's messages of one round are sent concurrently: `prepare(message)` runs in the
+    worker's thread (it may read the database) and returns a function that only talks to the network, run in a small
+    thread pool; its Transports' connections must then be safe to share between threads."""
     _SENDERS[channel] = send
+    if prepare is None:
+        _PREPARERS.pop(channel, None)
+    else:
+        _PREPARERS[channel] = prepare
+
+
+def preparer_for(channel: str) -> PrepareFunction | None:
+    """The prepare function registered for `channel`, or None if its messages are sent one by one."""
+    return _PREPARERS.get(channel)
 
 
 def sender_for(channel: str) -> SendFunction:

@@ -20,15 +20,16 @@ import http.client
 import ipaddress
 import json
 import socket
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from redalert.outbox.attachments import attachments_of
-from redalert.outbox.channels import Transports
+from redalert.outbox.channels import PreparedSend, Transports
 from redalert.outbox.conf import setting
-from redalert.outbox.models import OutboundMessage
+from redalert.outbox.models import Channel, OutboundMessage
 
 SIGNATURE_HEADER = "X-RedAlert-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -84,6 +85,7 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
     def connect(self) -> None:
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as http.client's own connect does
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -95,6 +97,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # a kept-alive connection must not wait on ACKs
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
@@ -120,15 +123,18 @@ def webhook_body(message: OutboundMessage) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def send_webhook(message: OutboundMessage, transports: Transports) -> None:
-    """POST one message (a new connection each time; `transports` is not used); raises WebhookError unless 2xx."""
+def prepare_webhook(message: OutboundMessage) -> PreparedSend:
+    """Everything but the network: check the URL, build the exact body and its signature (reads the attachments).
+
+    The returned function resolves and checks the host (at send time), then POSTs over a kept-alive connection of the
+    round's pool; it touches no database, so a round runs several side by side (redalert.outbox.claiming)."""
     parts = urlsplit(message.to)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookError(f"Not an http(s) URL: {message.to!r}")
     if parts.scheme != "https" and getattr(settings, "WEBHOOK_REQUIRE_HTTPS", False):
         raise ForbiddenDestination(f"Webhooks must use https:// here: {parts.scheme}://{parts.hostname}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = checked_address(parts.hostname, port)
+    hostname, scheme = parts.hostname, parts.scheme
+    port = parts.port or (443 if scheme == "https" else 80)
     body = webhook_body(message)
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -138,14 +144,77 @@ def send_webhook(message: OutboundMessage, transports: Transports) -> None:
         MESSAGE_ID_HEADER: message.message_id,
     }
     timeout = setting("OUTBOX_WEBHOOK_TIMEOUT_SECONDS")
-    conn_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-    conn = conn_class(parts.hostname, port, address=address, timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    try:
-        conn.request("POST", path, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read(65536)
-    finally:
-        conn.close()
-    if not 200 <= response.status < 300:
-        raise WebhookError(f"The endpoint answered HTTP {response.status} {response.reason}".strip())
+
+    def post(transports: Transports) -> None:
+        address = checked_address(hostname, port)  # every attempt: DNS can change after the URL was saved
+        pool = transports.get(Channel.WEBHOOK, ConnectionPool)
+        status, reason = pool.post((scheme, hostname, port, address, timeout), path, body, headers)
+        if not 200 <= status < 300:
+            raise WebhookError(f"The endpoint answered HTTP {status} {reason}".strip())
+
+    return post
+
+
+def send_webhook(message: OutboundMessage, transports: Transports) -> None:
+    """POST one message over the round's connection pool; raises WebhookError unless 2xx."""
+    prepare_webhook(message)(transports)
+
+
+Endpoint = tuple[str, str, int, str, float]  # scheme, host name, port, checked address, timeout
+
+# A kept-alive connection the endpoint closed while idle fails like this on the next request; the request is then
+# sent once more on a new connection (the receiver may see it twice: the idempotency key lets it drop the repeat).
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+
+
+class ConnectionPool:
+    """Kept-alive HTTP(S) connections of one round of deliveries, per endpoint (scheme, host, port and the address
+    checked for this attempt: a new DNS answer gets a new connection), shared by the round's sending threads: a
+    thread takes an idle connection or opens one, and gives it back after a complete answer."""
+
+    def __init__(self) -> None:
+        self._idle: dict[Endpoint, list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+
+    def _take(self, endpoint: Endpoint) -> tuple[http.client.HTTPConnection, bool]:
+        with self._lock:
+            idle = self._idle.get(endpoint)
+            if idle:
+                return idle.pop(), True
+        scheme, host, port, address, timeout = endpoint
+        conn_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+        return conn_class(host, port, address=address, timeout=timeout), False
+
+    def _give_back(self, endpoint: Endpoint, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._idle.setdefault(endpoint, []).append(conn)
+
+    def post(self, endpoint: Endpoint, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """POST and read the answer; (status, reason). Raises on a network error or timeout."""
+        while True:
+            conn, reused = self._take(endpoint)
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read(65536)
+            except _STALE:
+                conn.close()
+                if reused:
+                    continue  # the endpoint closed the idle connection: once more on a new one
+                raise
+            except BaseException:
+                conn.close()
+                raise
+            if response.isclosed() and not response.will_close:
+                self._give_back(endpoint, conn)  # the whole answer was read and the server keeps the connection
+            else:
+                conn.close()
+            return response.status, response.reason
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for conn in connections:
+                conn.close()
