@@ -1,11 +1,13 @@
-"""The claim-and-retry loop: workers claim due rows one by one, hand each to its channel, and record the attempt.
+"""The claim-and-retry loop: workers claim due rows a batch at a time, hand each to its channel, and record the attempt.
 
-Claim-and-send (as Healthchecks' sendalerts): a worker claims a row with
-`UPDATE … SET status='sending' WHERE id=X AND status='pending' AND next_attempt_at<=now`; only the worker whose
-update touched the row sends it. No lock is held while sending, so any number of workers (the `run_worker`
-command, Celery tasks) can run at once. A row left in 'sending' by a crashed worker is put back after
-OUTBOX_STUCK_SECONDS. Sends are at least once; the Message-ID fixed at creation lets receivers deduplicate.
-A failed attempt is retried with exponential backoff, up to OUTBOX_MAX_ATTEMPTS.
+Claim-and-send (as Healthchecks' sendalerts): a worker claims a batch of due rows in one transaction: on PostgreSQL
+`SELECT … FOR UPDATE SKIP LOCKED` then one `UPDATE … SET status='sending'`; elsewhere (SQLite, one writer at a time)
+`UPDATE … SET status='sending' WHERE id=X AND status='pending' AND attempts=<as read>` per row; only the worker whose
+update touched a row sends it. Webhooks (a channel with a prepare function) are then sent side by side per endpoint
+over kept-alive connections (see deliver_many); other channels one by one. No lock is held while sending, so any
+number of workers (the `run_worker` command, Celery tasks) can run at once. A row left in 'sending' by a crashed
+worker is put back after OUTBOX_STUCK_SECONDS. Sends are at least once; the Message-ID fixed at creation lets
+receivers deduplicate. A failed attempt is retried with exponential backoff, up to OUTBOX_MAX_ATTEMPTS.
 
 The transports are the channels' (redalert.outbox.channels): this module finds the send function registered for a
 message's channel and knows nothing else about them.
@@ -14,6 +16,7 @@ message's channel and knows nothing else about them.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -142,11 +145,12 @@ NOT_TRIED = _NotTried()
 PostResult = BaseException | _NotTried | None
 
 
-def _post_in_order(jobs: Sequence[PreparedSend], transports: Transports) -> list[PostResult]:
-    """Send one endpoint's messages in order; after the first failure the rest are not tried (NOT_TRIED)."""
+def _post_in_order(jobs: Sequence[PreparedSend], transports: Transports, deadline: float) -> list[PostResult]:
+    """Send one endpoint's messages in order; after the first failure, or once the gates' answers are older than
+    the deadline (time.monotonic), the rest are not tried (NOT_TRIED)."""
     results: list[PostResult] = []
     for prepared in jobs:
-        if results and results[-1] is not None:
+        if (results and results[-1] is not None) or time.monotonic() > deadline:
             results.append(NOT_TRIED)
             continue
         try:
@@ -172,17 +176,19 @@ def deliver_many(
     """Deliver claimed messages; first attempts of a channel with a prepare function (webhooks) side by side.
 
     Other channels, and retries (attempts > 1: the endpoint failed before), go through `deliver`, one by one, as
-    before. The others go in chunks of OUTBOX_SEND_CONCURRENCY: each message's gate is asked and its body signed
-    just before its chunk is sent (consent is checked at send time); the chunk's messages to one endpoint (URL) are
-    sent in order over one kept-alive connection, different endpoints side by side in the thread pool (network only,
-    no database); the chunk's outcomes are written in one transaction. After a failure, the rest of that endpoint's
+    before. The others go in chunks of OUTBOX_SEND_CHUNK: each message's gate is asked and its body signed just
+    before its chunk is sent (consent is checked at send time: a message not POSTed within OUTBOX_GATE_FRESH_SECONDS
+    of its chunk's gate checks is given back uncounted, for the next round to ask again); the chunk's messages to one
+    endpoint (URL) are sent in order over one kept-alive connection, different endpoints side by side in the thread
+    pool of OUTBOX_SEND_CONCURRENCY threads (network only, no database); the chunk's outcomes are written in one
+    transaction. After a failure, the rest of that endpoint's
     messages in the round are not tried but given back to the queue uncounted, so a failing endpoint gets at most
     one failed POST per round more than one by one would send it (the webhooks' pause after failures in a row
     stays as strict), and a hung one costs one timeout. A crash before the outcomes are written leaves the rows
     'sending': reclaim_stuck puts them back and they are sent again (at least once; the idempotency key lets the
     receiver drop the repeat). Returns how many were sent."""
     sent = 0
-    chunk_size = max(setting("OUTBOX_SEND_CONCURRENCY"), 1)
+    chunk_size = max(setting("OUTBOX_SEND_CHUNK"), 1)
     together = [m for m in messages if preparer_for(m.channel) is not None and m.attempts <= 1]
     for message in messages:
         if preparer_for(message.channel) is None or message.attempts > 1:
@@ -192,6 +198,7 @@ def deliver_many(
         by_endpoint: dict[str, list[tuple[OutboundMessage, PreparedSend]]] = {}
         attempts: list[DeliveryAttempt] = []
         not_tried: list[OutboundMessage] = []
+        deadline = time.monotonic() + setting("OUTBOX_GATE_FRESH_SECONDS")
         for message in together[start : start + chunk_size]:
             if message.to in failing:
                 not_tried.append(message)
@@ -208,9 +215,10 @@ def deliver_many(
                 attempts.append(_failed(message, exc))
         groups = list(by_endpoint.values())
         if pool is None or len(groups) < 2:
-            results = [_post_in_order([p for _m, p in group], transports) for group in groups]
+            results = [_post_in_order([p for _m, p in group], transports, deadline) for group in groups]
         else:
-            results = list(pool.map(lambda group: _post_in_order([p for _m, p in group], transports), groups))
+            sends = [[p for _m, p in group] for group in groups]
+            results = list(pool.map(_post_in_order, sends, [transports] * len(sends), [deadline] * len(sends)))
         outcomes = [
             (message, result)
             for group, group_results in zip(groups, results, strict=True)

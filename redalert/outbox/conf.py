@@ -15,6 +15,8 @@ DEFAULTS = {
     "OUTBOX_CELERY_FANOUT": 4,
     "OUTBOX_SEND_CONCURRENCY": 8,  # prepared sends (webhooks) run side by side in a round, at most this many
     "OUTBOX_CLAIM_BATCH": 50,  # rows claimed per transaction
+    "OUTBOX_SEND_CHUNK": 25,  # prepared sends gated together before their POSTs, their outcomes in one commit
+    "OUTBOX_GATE_FRESH_SECONDS": 2,  # a prepared send not POSTed this long after its gate check waits for a round
 }
 
 
