@@ -276,14 +276,6 @@ def _more_objects(coordinator: Any, case: Any, places: dict[str, Any], make_case
     record_emergency_call(contact, by=coordinator, authority="Policía Estatal")
     save_details(contact, {"victims": 2, "indicators": {"control:PhysicalAbuse": "yes"}}, by=coordinator)
     ScriptPrompt.objects.create(organisation=org, position=1, text="¿Está en un lugar seguro para hablar?")
-    from redalert.hotline.actions import open_contact, record_emergency_call, record_urgency, save_details
-    from redalert.hotline.models import ScriptPrompt
-
-    contact = open_contact(org, by=coordinator, channel="phone")  # a hotline call in immediate danger
-    record_urgency(contact, "danger", by=coordinator)
-    record_emergency_call(contact, by=coordinator, authority="Policía Estatal")
-    save_details(contact, {"victims": 2, "indicators": {"control:PhysicalAbuse": "yes"}}, by=coordinator)
-    ScriptPrompt.objects.create(organisation=org, position=1, text="¿Está en un lugar seguro para hablar?")
     from redalert.conversations.models import ChannelAccount
     from redalert.conversations.services import Inbound, receive
 
@@ -321,7 +313,6 @@ OBJECTS: list[tuple[str, str, str]] = [
     ("duplicates/merges/<int:pk>", "pk", "duplicates.MergeRecord"),
     ("duplicates/<int:pk>", "pk", "duplicates.DuplicatePair"),
     ("prevention/<int:pk>", "pk", "prevention.Activity"),
-    ("hotline/<int:pk>", "pk", "hotline.Contact"),
     ("hotline/<int:pk>", "pk", "hotline.Contact"),
     ("pfif/revision/<int:pk>", "pk", "pfif.ImportedPerson"),
     ("retention/requests/<int:pk>", "pk", "retention.ErasureRequest"),

@@ -14,6 +14,7 @@ from redalert.api.permissions import may_manage_api_clients
 from redalert.care.permissions import may_use_consultations
 from redalert.cases.views import case_nav_context
 from redalert.coalition.permissions import may_use_coalition_matching
+from redalert.conversations.permissions import may_connect_channels, may_use_inbox
 from redalert.duplicates.permissions import may_review_duplicates
 from redalert.found.permissions import may_view_register
 from redalert.hotline.permissions import may_edit_script, may_see_hotline_statistics, may_use_desk
@@ -30,7 +31,6 @@ from redalert.security.permissions import may_view_security_events
 from redalert.shelters.permissions import may_list_facilities
 from redalert.statistics.permissions import may_see_coalition_report, may_see_statistics
 from redalert.transfers.permissions import may_see_transfers
-from redalert.conversations.permissions import may_connect_channels, may_use_inbox
 from redalert.webhooks.permissions import may_manage_webhooks
 
 
