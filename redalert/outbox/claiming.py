@@ -147,10 +147,11 @@ PostResult = BaseException | _NotTried | None
 
 def _post_in_order(jobs: Sequence[PreparedSend], transports: Transports, deadline: float) -> list[PostResult]:
     """Send one endpoint's messages in order; after the first failure, or once the gates' answers are older than
-    the deadline (time.monotonic), the rest are not tried (NOT_TRIED)."""
+    the deadline (time.monotonic), the rest are not tried (NOT_TRIED). The first is always tried (progress on a
+    machine so slow that the gates alone outlast the deadline)."""
     results: list[PostResult] = []
     for prepared in jobs:
-        if (results and results[-1] is not None) or time.monotonic() > deadline:
+        if results and (results[-1] is not None or time.monotonic() > deadline):
             results.append(NOT_TRIED)
             continue
         try:
@@ -178,28 +179,30 @@ def deliver_many(
     Other channels, and retries (attempts > 1: the endpoint failed before), go through `deliver`, one by one, as
     before. The others go in chunks of OUTBOX_SEND_CHUNK: each message's gate is asked and its body signed just
     before its chunk is sent (consent is checked at send time: a message not POSTed within OUTBOX_GATE_FRESH_SECONDS
-    of its chunk's gate checks is given back uncounted, for the next round to ask again); the chunk's messages to one
-    endpoint (URL) are sent in order over one kept-alive connection, different endpoints side by side in the thread
-    pool of OUTBOX_SEND_CONCURRENCY threads (network only, no database); the chunk's outcomes are written in one
-    transaction. After a failure, the rest of that endpoint's
-    messages in the round are not tried but given back to the queue uncounted, so a failing endpoint gets at most
-    one failed POST per round more than one by one would send it (the webhooks' pause after failures in a row
-    stays as strict), and a hung one costs one timeout. A crash before the outcomes are written leaves the rows
-    'sending': reclaim_stuck puts them back and they are sent again (at least once; the idempotency key lets the
-    receiver drop the repeat). Returns how many were sent."""
-    sent = 0
+    of its chunk's gate checks, except an endpoint's first, is given back uncounted, for the next round to ask
+    again); the chunk's messages to one endpoint (URL) are sent in order over one kept-alive connection, different
+    endpoints side by side in the thread pool of OUTBOX_SEND_CONCURRENCY threads (network only, no database); the
+    chunk's outcomes are written in one transaction. After a failure, the rest of that endpoint's messages in the
+    round are not tried but given back to the queue uncounted, so a failing endpoint gets at most one failed POST
+    per round more than one by one would send it (the webhooks' pause after failures in a row stays as strict), and
+    a hung one costs one timeout. A crash before the outcomes are written leaves the rows 'sending': reclaim_stuck
+    puts them back and they are sent again (at least once; the idempotency key lets the receiver drop the repeat).
+    Returns how many were tried (sent, failed or withheld; not those given back)."""
+    tried = 0
     chunk_size = max(setting("OUTBOX_SEND_CHUNK"), 1)
     together = [m for m in messages if preparer_for(m.channel) is not None and m.attempts <= 1]
     for message in messages:
         if preparer_for(message.channel) is None or message.attempts > 1:
-            sent += deliver(message, transports)
+            deliver(message, transports)
+            tried += 1
     failing: set[str] = set()  # endpoints that failed in this round
     for start in range(0, len(together), chunk_size):
         by_endpoint: dict[str, list[tuple[OutboundMessage, PreparedSend]]] = {}
         attempts: list[DeliveryAttempt] = []
         not_tried: list[OutboundMessage] = []
         deadline = time.monotonic() + setting("OUTBOX_GATE_FRESH_SECONDS")
-        for message in together[start : start + chunk_size]:
+        chunk = together[start : start + chunk_size]
+        for message in chunk:
             if message.to in failing:
                 not_tried.append(message)
                 continue
@@ -237,8 +240,8 @@ def deliver_many(
             _release(not_tried)
             attempts.extend(_sent(delivered))
             DeliveryAttempt.objects.bulk_create(attempts)
-        sent += len(delivered)
-    return sent
+        tried += len(chunk) - len(not_tried)
+    return tried
 
 
 def reclaim_stuck() -> int:
@@ -308,8 +311,8 @@ def deliver_due(limit: int = 100) -> int:
             if not looked_at:
                 break
             seen.update(looked_at)  # claimed by another worker, or by this one (a retry is for a later round)
-            deliver_many(claimed, transports, pool)
-            attempted += len(claimed)
+            # Untried messages given back do not count: a round that only gave back waits for the next interval.
+            attempted += deliver_many(claimed, transports, pool)
     finally:
         pool.shutdown(wait=True)
         transports.close()
