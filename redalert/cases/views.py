@@ -31,19 +31,18 @@ from redalert.cases.forms import (
     TransitionForm,
     check_dates_against_birth,
 )
+from redalert.cases.intake_forms import IntakeForms, phone_region
 from redalert.cases.lifecycle import LOCATED, TransitionError, TransitionRequest, allowed_targets, transition
 from redalert.cases.models import Photo
 from redalert.cases.photos import PhotoError, clean_photo
 from redalert.cases.search_audit import search_audit_detail
 from redalert.consent.choices import Purpose
-from redalert.consent.forms import ConsentForm
 from redalert.consent.rules import current_consents
-from redalert.consent.services import record_decisions
 
 # The case list runs the investigation app's staff search (it also reads linked people's keyed names): an exception
 # to the layers, listed in pyproject.toml.
 from redalert.investigation.search import CaseQuery, search_cases
-from redalert.lib.intake import case_panels, duplicate_check
+from redalert.lib.intake import case_panels
 from redalert.lib.navigation import case_tabs_for
 from redalert.places.names import country_name, language_name
 
@@ -72,10 +71,6 @@ def case_nav_context(user: User, case: Any) -> dict[str, Any]:
     }
 
 
-def _region(user: User) -> str:
-    return user.organisation.country if user.organisation else ""
-
-
 def case_list(request: HttpRequest) -> HttpResponse:
     """The staff case search; results only from the cases the user may open (redalert.investigation.search)."""
     user: User = request.user  # type: ignore[assignment]
@@ -97,132 +92,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", {"form": form, "page": page, "query_string": params.urlencode()})
 
 
-def _intake_consent_form(request: HttpRequest) -> ConsentForm:
-    """The optional consent section of the intake: bound only when a purpose is ticked. Who decided defaults to the
-    reporter typed above (the usual case: the mother reports and consents in the same conversation)."""
-    if request.method != "POST" or not request.POST.getlist("consent-purpose"):
-        return ConsentForm(prefix="consent", use_required_attribute=False)
-    data = request.POST.copy()
-    if not data.get("consent-given_by_name", "").strip():
-        data["consent-given_by_name"] = data.get("report-reporter_name", "")
-        data["consent-given_by_relationship"] = data.get("report-reporter_relationship", "")
-    return ConsentForm(data, request.FILES or None, prefix="consent", use_required_attribute=False)
-
-
 def intake(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not may(user, Action.CREATE) or user.organisation is None:
         raise Http404
-    organisation = user.organisation
-    region = _region(user)
-    report_form = CaseReportForm(request.POST or None, prefix="report", phone_region=region)
-    person_form = PersonForm(request.POST or None, prefix="person")
-    contact_form = FamilyContactForm(
-        request.POST or None, prefix="contact", phone_region=region, empty_permitted=True, use_required_attribute=False
-    )
-    consent_form = _intake_consent_form(request)
-    check = duplicate_check()
-    context: dict[str, Any] = {
-        "report_form": report_form,
-        "person_form": person_form,
-        "contact_form": contact_form,
-        "consent_form": consent_form,
-        "duplicates_template": check.template if check else "",
-        "duplicates_live_url": check.live_url if check else "",
-    }
+    forms = IntakeForms(request, user)
     if request.method == "POST":
-        forms_valid = all(
-            [
-                report_form.is_valid(),
-                person_form.is_valid(),
-                contact_form.is_valid(),
-                not consent_form.is_bound or consent_form.is_valid(),
-            ]
-        )
-        check_dates_against_birth(report_form, person_form)
-        if forms_valid and not report_form.errors:
-            values = {**report_form.cleaned_data, **person_form.cleaned_data}
-            # Possible duplicates among the organisation's open cases (redalert.lib.intake: the matching app):
-            # a new case only once she has seen them and said why this is someone else.
-            check = duplicate_check()
-            duplicates = check.candidates(request, values) if check else []
-            reason = request.POST.get("duplicate_reason", "").strip()
-            if duplicates and not (request.POST.get("duplicate_decision") == "new" and reason):
-                if request.POST.get("duplicate_decision") == "new":
-                    messages.error(request, _("Say why this is a different person before opening a new case."))
-                else:
-                    messages.warning(request, _("This may be a person the organisation already searches for."))
-                context["duplicates"] = duplicates
-                context["duplicate_reason"] = reason
-                return render(request, "cases/intake.html", {**context, **_intake_groups(context)})
-            data = services.IntakeData(**{k: v for k, v in values.items() if k in services.IntakeData.__annotations__})
+        if forms.is_valid():
+            if forms.stops_at_duplicates(request):
+                return render(request, "cases/intake.html", forms.page_context())
             with transaction.atomic():
-                case = services.open_report(data, organisation=organisation, actor=user, request=request)
-                if contact_form.has_changed():
-                    services.add_family_contact(case, contact_form.save(commit=False), actor=user, request=request)
-                if check and duplicates:
-                    check.record_new_case(case, request, reason, duplicates)
-                if consent_form.is_bound:
-                    # The decisions the reporter gave at the same time, one record per purpose; a refusal (there is
-                    # no earlier decision on a new case, so none is expected) undoes the whole report.
-                    record_decisions(case, consent_form.records(), actor=user, request=request)
+                case = forms.open_case(actor=user, request=request)
             messages.success(request, _("Report recorded as %(ref)s.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
-        messages.error(request, _("The report was not saved: please correct the fields marked below."))
-        context["failed_fields"] = failed_fields(report_form, person_form, contact_form, consent_form)
-    return render(request, "cases/intake.html", {**context, **_intake_groups(context)})
-
-
-# The intake's optional parts, folded (<details>) so that a first report takes the fields above them only; each part
-# opens by itself when one of its fields failed.
-PERSON_DETAILS = [
-    "aliases",
-    "nationalities",
-    "ethnicity",
-    "indigenous",
-    "indigenous_people",
-    "languages",
-    "height_cm",
-    "physical_description",
-    "distinguishing_marks",
-    "clothing",
-]
-CIRCUMSTANCES = [
-    "last_seen_time",
-    "last_seen_place_detail",
-    "last_seen_latitude",
-    "last_seen_longitude",
-    "circumstances",
-]
-
-
-def _intake_groups(context: dict[str, Any]) -> dict[str, Any]:
-    person, report = context["person_form"], context["report_form"]
-    groups: dict[str, Any] = {
-        "person_first": [person[n] for n in person.fields if n not in PERSON_DETAILS],
-        "person_details": [person[n] for n in PERSON_DETAILS],
-        "circumstances": [report[n] for n in CIRCUMSTANCES],
-    }
-    groups["person_details_open"] = any(f.errors for f in groups["person_details"])
-    groups["circumstances_open"] = any(f.errors for f in groups["circumstances"])
-    groups["contact_open"] = bool(context["contact_form"].is_bound and context["contact_form"].errors)
-    groups["consent_open"] = context["consent_form"].is_bound
-    return groups
-
-
-def failed_fields(*forms: Any) -> list[dict[str, str]]:
-    """The fields that failed, in the order of the page, each with its label and the id to link to (#id)."""
-    failed = []
-    for form in forms:
-        if not form.is_bound:
-            continue
-        for name in form.errors:
-            if name == "__all__" or name not in form.fields:
-                continue
-            bound = form[name]
-            anchor = bound.id_for_label or bound.auto_id
-            failed.append({"label": str(bound.label), "id": anchor, "error": str(form.errors[name][0])})
-    return failed
+        forms.refuse(request)
+    return render(request, "cases/intake.html", forms.page_context())
 
 
 def _timeline(user: User, case: Any) -> Any:
@@ -275,7 +159,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     case = case_for(user, pk, Action.EDIT)
-    region = _region(user)
+    region = phone_region(user)
     report_form = CaseReportForm(request.POST or None, instance=case, prefix="report", phone_region=region)
     person_form = PersonForm(request.POST or None, instance=case.person, prefix="person")
     if request.method == "POST":
@@ -391,7 +275,7 @@ def photo_file(request: HttpRequest, pk: int, photo_id: int) -> HttpResponseBase
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     case = case_for(user, pk, Action.EDIT)
-    form = FamilyContactForm(request.POST or None, phone_region=_region(user))
+    form = FamilyContactForm(request.POST or None, phone_region=phone_region(user))
     if request.method == "POST" and form.is_valid():
         services.add_family_contact(case, form.save(commit=False), actor=user, request=request)
         messages.success(request, _("Family contact added."))

@@ -26,6 +26,7 @@ from redalert.audit.models import AuditAction
 from redalert.cases import services as case_services
 from redalert.cases.choices import ReportChannel
 from redalert.cases.forms import CaseReportForm, PersonForm, check_dates_against_birth
+from redalert.cases.intake_forms import duplicates_unanswered
 from redalert.conversations import converting, hotline_link, services
 from redalert.conversations.forms import AccountForm, ReplyForm, TipForm
 from redalert.conversations.models import (
@@ -42,9 +43,6 @@ from redalert.conversations.models import (
 from redalert.conversations.permissions import may_connect_channels, may_use_inbox
 from redalert.conversations.senders import masked
 from redalert.matching import services as matching_services
-from redalert.matching.compare import compare
-from redalert.matching.facts import facts_for_case
-from redalert.matching.models import AdditionalReport
 
 
 def _member(request: HttpRequest) -> User:
@@ -190,11 +188,7 @@ def to_report(request: HttpRequest, pk: int) -> HttpResponse:
     values = {**report_form.cleaned_data, **person_form.cleaned_data}
     duplicates = matching_services.shown_candidates(user, matching_services.facts_from_intake(values), request=request)
     reason = request.POST.get("duplicate_reason", "").strip()
-    if duplicates and not (request.POST.get("duplicate_decision") == "new" and reason):
-        if request.POST.get("duplicate_decision") == "new":
-            messages.error(request, _("Say why this is a different person before opening a new case."))
-        else:
-            messages.warning(request, _("This may be a person the organisation already searches for."))
+    if duplicates_unanswered(request, duplicates):
         context.update(duplicates=duplicates, duplicate_reason=reason)
         return render(request, "conversations/report.html", context)
     data = case_services.IntakeData(
@@ -225,18 +219,8 @@ def _add_to_case(
         messages.error(request, _("The report was not saved: please correct the fields marked below."))
         return render(request, "conversations/report.html", context, status=400)
     person_form.is_valid()
-    data = report_form.cleaned_data
-    facts = matching_services.facts_from_intake({**getattr(person_form, "cleaned_data", {}), **data})
-    report = AdditionalReport(
-        reported_at=data["reported_at"],
-        channel=data["report_channel"],
-        reporter_name=data.get("reporter_name") or "",
-        reporter_relationship=data.get("reporter_relationship") or "unknown",
-        reporter_phone=data.get("reporter_phone") or "",
-        reporter_email=data.get("reporter_email") or "",
-        narrative=data.get("circumstances") or "",
-        score=compare(facts, facts_for_case(case)).score,
-    )
+    person = getattr(person_form, "cleaned_data", {})
+    report = matching_services.report_from_intake(report_form.cleaned_data, person, case)
     try:
         converting.to_existing_case(conversation, case, report, actor=user, request=request)
     except converting.AlreadyConverted as exc:

@@ -23,12 +23,9 @@ from redalert.accounts.models import User
 from redalert.alerts.models import Authority, AuthorityType, Level
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
-from redalert.cases import services as case_services
 from redalert.cases.choices import ReportChannel
-from redalert.cases.forms import CaseReportForm, FamilyContactForm, PersonForm, check_dates_against_birth
+from redalert.cases.intake_forms import IntakeForms
 from redalert.cases.models import Case
-from redalert.cases.views import _intake_consent_form, _intake_groups, _region, failed_fields
-from redalert.consent.services import record_decisions
 from redalert.hotline import actions
 from redalert.hotline.actions import RELATIONSHIP_OF_CALLER, ContactError
 from redalert.hotline.choices import Urgency
@@ -52,7 +49,6 @@ from redalert.hotline.permissions import (
     may_use_desk,
     require,
 )
-from redalert.lib.intake import duplicate_check
 from redalert.matching.services import facts_from_intake, shown_candidates
 
 # The kinds of authority to call first when someone is in immediate danger.
@@ -207,97 +203,47 @@ def contact_url(contact: Contact) -> str:
 
 def _intake_initial(contact: Contact, user: User) -> dict[str, Any]:
     initial: dict[str, Any] = {
-        "report-reported_at": timezone.localtime(contact.started_at).strftime("%Y-%m-%dT%H:%M"),
-        "report-report_channel": ReportChannel.HOTLINE,
+        "reported_at": timezone.localtime(contact.started_at).strftime("%Y-%m-%dT%H:%M"),
+        "report_channel": ReportChannel.HOTLINE,
     }
     if contact.caller_agrees_to_contact and may_see_caller_data(user, contact):
-        initial["report-reporter_name"] = contact.caller_name
-        initial["report-reporter_phone"] = contact.caller_phone
-        initial["report-reporter_email"] = contact.caller_email
+        initial["reporter_name"] = contact.caller_name
+        initial["reporter_phone"] = contact.caller_phone
+        initial["reporter_email"] = contact.caller_email
     relationship = RELATIONSHIP_OF_CALLER.get(contact.caller_relation)
     if relationship:
-        initial["report-reporter_relationship"] = relationship
+        initial["reporter_relationship"] = relationship
     return initial
 
 
 def contact_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a new report from the contact, with the intake's own forms, duplicate check and consent section
-    (cases.services.open_report); the contact then records the case it became."""
+    (cases.intake_forms); the contact then records the case it became."""
     user = _user(request)
     contact = contact_for(user, pk)
     if contact.case_id is not None or contact.tip_id is not None:
         messages.info(request, _("This contact already became a report or a tip."))
         return redirect("hotline:contact", pk=contact.pk)
-    organisation = user.organisation
-    region = _region(user)
-    if request.method == "POST":
-        report_form = CaseReportForm(request.POST, prefix="report", phone_region=region)
-    else:
-        report_form = CaseReportForm(prefix="report", phone_region=region)
-        for key, value in _intake_initial(contact, user).items():
-            report_form.initial[key.removeprefix("report-")] = value
-    person_form = PersonForm(request.POST or None, prefix="person")
-    contact_form = FamilyContactForm(
-        request.POST or None, prefix="contact", phone_region=region, empty_permitted=True, use_required_attribute=False
+    # The live check as she types is the intake's (it answers members who may create cases); a call-taker gets the
+    # same check when she sends the form.
+    forms = IntakeForms(
+        request, user, report_initial=_intake_initial(contact, user), live_check=may(user, Action.CREATE)
     )
-    consent_form = _intake_consent_form(request)
-    check = duplicate_check()
-    context: dict[str, Any] = {
-        "contact": contact,
-        "report_form": report_form,
-        "person_form": person_form,
-        "contact_form": contact_form,
-        "consent_form": consent_form,
-        "duplicates_template": check.template if check else "",
-        # The live check as she types is the intake's (it answers members who may create cases); a call-taker gets
-        # the same check when she sends the form.
-        "duplicates_live_url": check.live_url if check and may(user, Action.CREATE) else "",
-    }
     if request.method == "POST":
-        forms_valid = all(
-            [
-                report_form.is_valid(),
-                person_form.is_valid(),
-                contact_form.is_valid(),
-                not consent_form.is_bound or consent_form.is_valid(),
-            ]
-        )
-        check_dates_against_birth(report_form, person_form)
-        if forms_valid and not report_form.errors and organisation is not None:
-            values = {**report_form.cleaned_data, **person_form.cleaned_data}
-            duplicates = check.candidates(request, values) if check else []
-            reason = request.POST.get("duplicate_reason", "").strip()
-            if duplicates and not (request.POST.get("duplicate_decision") == "new" and reason):
-                if request.POST.get("duplicate_decision") == "new":
-                    messages.error(request, _("Say why this is a different person before opening a new case."))
-                else:
-                    messages.warning(request, _("This may be a person the organisation already searches for."))
-                context["duplicates"] = duplicates
-                context["duplicate_reason"] = reason
-                return render(request, "hotline/report.html", {**context, **_intake_groups(context)})
-            data = case_services.IntakeData(
-                **{k: v for k, v in values.items() if k in case_services.IntakeData.__annotations__}
-            )
+        if forms.is_valid() and user.organisation is not None:
+            if forms.stops_at_duplicates(request):
+                return render(request, "hotline/report.html", forms.page_context(contact=contact))
             try:
                 with transaction.atomic():
-                    case = case_services.open_report(data, organisation=organisation, actor=user, request=request)
-                    if contact_form.has_changed():
-                        case_services.add_family_contact(
-                            case, contact_form.save(commit=False), actor=user, request=request
-                        )
-                    if check and duplicates:
-                        check.record_new_case(case, request, reason, duplicates)
-                    if consent_form.is_bound:
-                        record_decisions(case, consent_form.records(), actor=user, request=request)
+                    case = forms.open_case(actor=user, request=request)
                     actions.link_new_report(contact, case, by=user, request=request)
             except ContactError as error:
                 messages.error(request, str(error))
                 return redirect("hotline:contact", pk=contact.pk)
             messages.success(request, _("Report recorded as %(ref)s.") % {"ref": case.reference})
             return redirect("hotline:contact", pk=contact.pk)
-        messages.error(request, _("The report was not saved: please correct the fields marked below."))
-        context["failed_fields"] = failed_fields(report_form, person_form, contact_form, consent_form)
-    return render(request, "hotline/report.html", {**context, **_intake_groups(context)})
+        forms.refuse(request)
+    return render(request, "hotline/report.html", forms.page_context(contact=contact))
 
 
 def contact_further(request: HttpRequest, pk: int) -> HttpResponse:

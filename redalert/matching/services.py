@@ -14,7 +14,8 @@ from redalert.audit.models import AuditAction
 from redalert.cases.models import Case, TimelineEvent, TimelineKind
 from redalert.changes.announce import Kind, announce
 from redalert.matching.candidates import Candidate, candidates_for
-from redalert.matching.facts import PersonFacts, split_aliases
+from redalert.matching.compare import compare
+from redalert.matching.facts import PersonFacts, facts_for_case, split_aliases
 from redalert.matching.models import AdditionalReport, IntakeDecision
 
 if TYPE_CHECKING:
@@ -85,6 +86,21 @@ def shown_candidates(user: User, facts: PersonFacts, *, request: HttpRequest | N
         else:
             shown.append(ShownCandidate(candidate, None, False))
     return shown
+
+
+def report_from_intake(report: dict[str, Any], person: dict[str, Any], case: Case) -> AdditionalReport:
+    """The report part of an intake form (cleaned data), as a further report of `case`, scored against it."""
+    score = compare(facts_from_intake({**person, **report}), facts_for_case(case)).score
+    return AdditionalReport(
+        reported_at=report["reported_at"],
+        channel=report["report_channel"],
+        reporter_name=report.get("reporter_name") or "",
+        reporter_relationship=report.get("reporter_relationship") or "unknown",
+        reporter_phone=report.get("reporter_phone") or "",
+        reporter_email=report.get("reporter_email") or "",
+        narrative=report.get("circumstances") or "",
+        score=score,
+    )
 
 
 def add_report(

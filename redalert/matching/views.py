@@ -16,15 +16,9 @@ from django.views.decorators.http import require_POST
 
 from redalert.access.policy import Action, case_for, may
 from redalert.accounts.models import User
-from redalert.cases.forms import CaseReportForm, FamilyContactForm, PersonForm
+from redalert.cases.forms import CaseReportForm, PersonForm
+from redalert.cases.intake_forms import IntakeForms, phone_region
 from redalert.matching import services
-from redalert.matching.compare import compare
-from redalert.matching.facts import facts_for_case
-from redalert.matching.models import AdditionalReport
-
-
-def _region(user: User) -> str:
-    return user.organisation.country if user.organisation else ""
 
 
 def _valid_values(*forms: Any) -> dict[str, Any]:
@@ -42,7 +36,7 @@ def intake_check(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not may(user, Action.CREATE) or user.organisation is None:
         raise Http404
-    report_form = CaseReportForm(request.POST, prefix="report", phone_region=_region(user))
+    report_form = CaseReportForm(request.POST, prefix="report", phone_region=phone_region(user))
     person_form = PersonForm(request.POST, prefix="person")
     values = _valid_values(report_form, person_form)
     duplicates = []
@@ -60,28 +54,11 @@ def add_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not may(user, Action.CREATE):
         raise Http404
     case = case_for(user, pk, Action.EDIT)
-    region = _region(user)
-    report_form = CaseReportForm(request.POST, prefix="report", phone_region=region)
-    person_form = PersonForm(request.POST, prefix="person")
-    if not report_form.is_valid():
-        contact_form = FamilyContactForm(
-            request.POST, prefix="contact", phone_region=region, empty_permitted=True, use_required_attribute=False
-        )
-        messages.error(request, _("The report was not saved: please correct the fields marked below."))
-        context = {"report_form": report_form, "person_form": person_form, "contact_form": contact_form}
-        return render(request, "cases/intake.html", context)
-    data = report_form.cleaned_data
-    score = compare(services.facts_from_intake(_valid_values(person_form) | data), facts_for_case(case)).score
-    report = AdditionalReport(
-        reported_at=data["reported_at"],
-        channel=data["report_channel"],
-        reporter_name=data.get("reporter_name") or "",
-        reporter_relationship=data.get("reporter_relationship") or "unknown",
-        reporter_phone=data.get("reporter_phone") or "",
-        reporter_email=data.get("reporter_email") or "",
-        narrative=data.get("circumstances") or "",
-        score=score,
-    )
+    forms = IntakeForms(request, user)
+    if not forms.report_form.is_valid():
+        forms.refuse(request)
+        return render(request, "cases/intake.html", forms.page_context())
+    report = services.report_from_intake(forms.report_form.cleaned_data, _valid_values(forms.person_form), case)
     services.add_report(case, report, actor=user, request=request)
     messages.success(request, _("The report was added to case %(ref)s.") % {"ref": case.reference})
     return redirect("cases:detail", pk=case.pk)
