@@ -78,8 +78,11 @@ def test_the_receiver_accepts_and_opens_only_the_shared_section(
     legal_page = client.get(reverse("legal:case", args=[consenting_case.pk]))
     assert legal_page.status_code == 200
     # The case header offers no tab the receiver could not open (consent, tasks, Red Alert stay with A).
+    # Nor a link inside the page: the family has not consented to legal representation, and recording that decision
+    # is A's (the link, with its query string, would be a 404 for B).
+    assert 'id="consent-warning"' in legal_page.content.decode()
     for held_by_a in ("consent:page", "tasks:case", "alerts:case"):
-        assert f'href="{reverse(held_by_a, args=[consenting_case.pk])}"' not in legal_page.content.decode(), held_by_a
+        assert f'href="{reverse(held_by_a, args=[consenting_case.pk])}' not in legal_page.content.decode(), held_by_a
     views = AuditEntry.objects.filter(pk__gt=0).order_by("-id")[: AuditEntry.objects.count() - before]
     assert {e.organisation_id for e in views} >= {org_a.pk, org_b.pk}
     for url in (
