@@ -16,17 +16,21 @@ Plain functions, no database: the same code runs in the app, in the tests and in
   with a birth-year band and a window of the date last seen (and of the full name's sounds with the birth year);
   two encodings are compared only if they share a token, so the cost grows with the candidates, not with the
   square of the records.
+- `compare_table(table, threshold)`: the comparison, vectorised with numpy over an `EncodingTable` (columns): every
+  pair of different organisations that shares a token, scored in chunks exactly as `similarity` scores it.
 
 Without the coalition key nobody can compute an encoding of a guessed name to test it against the stored ones.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from redalert.matching.facts import PersonFacts
 from redalert.matching.names import canonical_given, spanish_key, surname_words
@@ -62,9 +66,10 @@ EVENT_WINDOW_DAYS = 30  # width of a window of the date last seen in the blockin
 UNKNOWN_AGE_YEARS = 60  # a person of unknown age is filed under every band of the 60 years before the event
 
 
+@lru_cache(maxsize=64)
 def derive(key: bytes, purpose: str) -> bytes:
     """A subkey for one use (encoding, blocking, key check), so that no two uses share a key."""
-    return hmac.new(key, f"redalert.coalition.{purpose}".encode(), hashlib.sha256).digest()
+    return hmac.digest(key, f"redalert.coalition.{purpose}".encode(), "sha256")
 
 
 def key_check(key: bytes) -> str:
@@ -126,7 +131,7 @@ def _mask(subkey: bytes, field: str, feature: str, k: int) -> int:
     """The bits one feature sets in its field's segment: k positions by double hashing (cached: names, years and
     places repeat from person to person)."""
     start, size = SEGMENT[field]
-    digest = hmac.new(subkey, feature.encode(), hashlib.sha256).digest()
+    digest = hmac.digest(subkey, feature.encode(), "sha256")  # one-shot C HMAC, as hmac.new().digest()
     h1 = int.from_bytes(digest[:8], "big")
     h2 = int.from_bytes(digest[8:16], "big") | 1  # odd: in a segment of 2^n bits every step reaches k distinct ones
     mask = 0
@@ -183,7 +188,7 @@ def _windows(facts: PersonFacts) -> set[str]:
 
 @lru_cache(maxsize=1 << 17)
 def _token(subkey: bytes, text: str) -> int:
-    digest = hmac.new(subkey, text.encode(), hashlib.sha256).digest()
+    digest = hmac.digest(subkey, text.encode(), "sha256")
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
@@ -219,52 +224,190 @@ def blocking_tokens(facts: PersonFacts, key: bytes) -> set[int]:
 
 @dataclass(frozen=True)
 class Encoded:
-    """One encoding as the comparison reads it: whose it is (organisation, case), its bits and its tokens."""
+    """One encoding as a caller may hold it: whose it is (organisation, case), its bits and its tokens."""
 
     organisation_id: int
     case_id: int
     bits: int
     ones: tuple[int, ...]
     tokens: frozenset[int]
-    segments: tuple[int, ...] = ()  # the fields' bits, each as its own integer (the comparison's inner loop)
 
     @classmethod
     def of(cls, organisation_id: int, case_id: int, bits: bytes, tokens: Iterable[int]) -> Encoded:
         value = int.from_bytes(bits, "big")
-        segments = tuple(value & mask for mask in MASKS)
-        return cls(organisation_id, case_id, value, ones(value), frozenset(tokens), segments)
+        return cls(organisation_id, case_id, value, ones(value), frozenset(tokens))
 
 
-def _score(a: Encoded, b: Encoded) -> float:
-    """`similarity` on the precomputed segments (the same value, faster)."""
-    total = weight = 0.0
-    for sa, sb, na, nb, w in zip(a.segments, b.segments, a.ones, b.ones, WEIGHTS, strict=True):
-        if na and nb:
-            total += w * 2 * (sa & sb).bit_count() / (na + nb)
-            weight += w
-    return total / weight if weight else 0.0
+# The comparison, vectorised -------------------------------------------------------------------------------------
+#
+# The encodings are held as columns (numpy arrays): the bits as 16 unsigned 64-bit words per encoding, and the
+# tokens as one flat array with the row each belongs to. The candidate pairs of all blocks are generated in chunks
+# of PAIRS_PER_CHUNK, and each chunk is scored at once: AND of the words, popcount (np.bitwise_count), sum per
+# field, Dice per field, weighted mean over the fields known on both sides — the same value as `similarity`.
+
+WORDS = BITS // 64
+FIELD_WORDS = np.array([start // 64 for _n, start, _s, _w in FIELDS], dtype=np.intp)  # first word of each field
+if any(start % 64 or size % 64 for _n, start, size, _w in FIELDS):  # pragma: no cover - a layout error
+    raise ValueError("every field must be a whole number of 64-bit words")
+PAIRS_PER_CHUNK = 1 << 18  # candidate pairs scored at once (about 100 MB of temporary arrays)
+
+
+@dataclass(frozen=True)
+class EncodingTable:
+    """Encodings as columns, one row each: what the comparison reads (about 160 bytes, and 16 per token, each)."""
+
+    organisations: np.ndarray  # (N,) int64
+    cases: np.ndarray  # (N,) int64
+    words: np.ndarray  # (N, 16) uint64: the 1,024 bits, names first (as `encode` writes them)
+    ones: np.ndarray  # (N, 5) int32: bits set in each field
+    token_values: np.ndarray  # (M,) int64: every blocking token of every encoding
+    token_rows: np.ndarray  # (M,) int64: the row each token belongs to
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+
+class TableBuilder:
+    """Collects encodings one at a time into compact buffers (no object per encoding), then builds the table."""
+
+    def __init__(self) -> None:
+        self._organisations = array("q")
+        self._cases = array("q")
+        self._bits = bytearray()
+        self._tokens = array("q")
+        self._token_rows = array("q")
+
+    def add(self, organisation_id: int, case_id: int, bits: bytes, tokens: Iterable[int]) -> None:
+        if len(bits) != BYTES:
+            raise ValueError(f"an encoding has {BYTES} bytes, not {len(bits)}")
+        row = len(self._cases)
+        self._organisations.append(organisation_id)
+        self._cases.append(case_id)
+        self._bits += bits
+        before = len(self._tokens)
+        self._tokens.extend(tokens)
+        self._token_rows.extend([row] * (len(self._tokens) - before))
+
+    def build(self) -> EncodingTable:
+        words = np.frombuffer(bytes(self._bits), dtype=">u8").reshape(-1, WORDS).astype(np.uint64)
+        return EncodingTable(
+            organisations=np.array(self._organisations, dtype=np.int64),
+            cases=np.array(self._cases, dtype=np.int64),
+            words=words,
+            ones=_field_sums(np.bitwise_count(words)),
+            token_values=np.array(self._tokens, dtype=np.int64),
+            token_rows=np.array(self._token_rows, dtype=np.int64),
+        )
+
+
+def _field_sums(counts: np.ndarray) -> np.ndarray:
+    """Per-word bit counts (P, 16) summed over each field's words: (P, 5)."""
+    if len(counts) == 0:
+        return np.zeros((0, len(FIELDS)), dtype=np.int32)
+    return np.add.reduceat(counts, FIELD_WORDS, axis=1, dtype=np.int32)
+
+
+def scores(table: EncodingTable, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """`similarity` of each pair of rows, for many pairs at once: the same floating-point operations in the same
+    order, so the same value to the last bit (a score exactly at the threshold stays on the same side)."""
+    common = _field_sums(np.bitwise_count(table.words[rows_a] & table.words[rows_b]))
+    ones_a, ones_b = table.ones[rows_a], table.ones[rows_b]
+    total = np.zeros(len(common))
+    weight = np.zeros(len(common))
+    for field, w in enumerate(WEIGHTS):
+        na, nb = ones_a[:, field], ones_b[:, field]
+        known = (na > 0) & (nb > 0)
+        total += np.where(known, w * 2 * common[:, field] / np.maximum(na + nb, 1), 0.0)
+        weight += np.where(known, w, 0.0)
+    return np.where(weight > 0, total / np.where(weight > 0, weight, 1.0), 0.0)
+
+
+def candidate_chunks(table: EncodingTable, chunk: int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every pair of rows that share a blocking token, block after block, in chunks of about `chunk` pairs
+    (PAIRS_PER_CHUNK by default; rows of the same organisation included; a pair sharing several tokens comes once
+    per token)."""
+    chunk = chunk or PAIRS_PER_CHUNK
+    order = np.argsort(table.token_values, kind="stable")
+    values, rows = table.token_values[order], table.token_rows[order]
+    del order
+    if len(values) < 2:
+        return
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    sizes = np.diff(np.append(starts, len(values)))
+    # How many later members of its block each element is paired with (a block of s gives s(s-1)/2 pairs).
+    later = np.repeat(starts + sizes, sizes) - np.arange(len(values)) - 1
+    del starts, sizes, values
+    firsts = np.flatnonzero(later > 0)
+    counts = later[firsts]
+    del later
+    ends = np.cumsum(counts)
+    lo = 0
+    while lo < len(firsts):
+        done = int(ends[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(ends, done + chunk, side="right")), lo + 1)
+        first, count = firsts[lo:hi], counts[lo:hi]
+        n = int(ends[hi - 1]) - done
+        a = np.repeat(first, count)
+        b = a + 1 + np.arange(n) - np.repeat(np.cumsum(count) - count, count)
+        yield rows[a], rows[b]
+        lo = hi
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Pairs found by `compare_table`: rows into the table (case of `rows_a` < case of `rows_b`) and scores."""
+
+    rows_a: np.ndarray
+    rows_b: np.ndarray
+    scores: np.ndarray
+    candidates: int  # cross-organisation pairs scored (a pair sharing several tokens counts once per token)
+
+
+def compare_table(table: EncodingTable, threshold: float) -> Comparison:
+    """Pairs of encodings of DIFFERENT organisations that share a blocking token and whose similarity is at least
+    `threshold`, each pair once. Memory: the table, the sorted tokens, one chunk of candidates, and the pairs found."""
+    n = len(table)
+    keys: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    pending = candidates = 0
+    for rows_a, rows_b in candidate_chunks(table):
+        other = table.organisations[rows_a] != table.organisations[rows_b]
+        rows_a, rows_b = rows_a[other], rows_b[other]
+        candidates += len(rows_a)
+        score = scores(table, rows_a, rows_b)
+        hit = score >= threshold
+        low, high = np.minimum(rows_a[hit], rows_b[hit]), np.maximum(rows_a[hit], rows_b[hit])
+        keys.append(low * n + high)
+        values.append(score[hit])
+        pending += int(hit.sum())
+        if pending > 4 * PAIRS_PER_CHUNK and len(keys) > 1:  # a pair found in several blocks is kept once
+            key, value = _unique(keys, values)
+            keys, values, pending = [key], [value], len(key)
+    if not keys:
+        empty = np.zeros(0, dtype=np.int64)
+        return Comparison(empty, empty, np.zeros(0), candidates)
+    key, value = _unique(keys, values)
+    low, high = key // n, key % n
+    swap = table.cases[low] > table.cases[high]
+    rows_a, rows_b = np.where(swap, high, low), np.where(swap, low, high)
+    return Comparison(rows_a, rows_b, value, candidates)
+
+
+def _unique(keys: list[np.ndarray], values: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    key = np.concatenate(keys)
+    value = np.concatenate(values)
+    key, first = np.unique(key, return_index=True)
+    return key, value[first]
 
 
 def compare_all(records: Iterable[Encoded], threshold: float) -> list[tuple[Encoded, Encoded, float]]:
-    """Pairs of encodings of DIFFERENT organisations that share a blocking token and whose similarity is at least
-    `threshold`, each pair once (lower case id first). A pair that shares several tokens is scored only in the block
-    of the smallest token they share, so no set of the pairs seen is kept (memory stays proportional to the
-    encodings)."""
-    by_token: dict[int, list[Encoded]] = {}
-    for record in records:
-        for token in record.tokens:
-            by_token.setdefault(token, []).append(record)
-    found: list[tuple[Encoded, Encoded, float]] = []
-    for token, block in by_token.items():
-        if len(block) < 2:
-            continue
-        for i, a in enumerate(block):
-            for b in block[i + 1 :]:
-                if a.organisation_id == b.organisation_id:
-                    continue
-                if len(a.tokens) > 1 and len(b.tokens) > 1 and min(a.tokens & b.tokens) != token:
-                    continue
-                score = _score(a, b)
-                if score >= threshold:
-                    found.append((a, b, score) if a.case_id < b.case_id else (b, a, score))
-    return found
+    """`compare_table` for a list of `Encoded` (lower case id first in each pair)."""
+    records = list(records)
+    builder = TableBuilder()
+    for r in records:
+        builder.add(r.organisation_id, r.case_id, r.bits.to_bytes(BYTES, "big"), r.tokens)
+    found = compare_table(builder.build(), threshold)
+    return [
+        (records[a], records[b], float(s))
+        for a, b, s in zip(found.rows_a.tolist(), found.rows_b.tolist(), found.scores.tolist(), strict=True)
+    ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
-from redalert.coalition.encoding import Encoded, compare_all
+from redalert.coalition.encoding import EncodingTable, TableBuilder, compare_table
 from redalert.coalition.index import key_check, linkage_key
 from redalert.coalition.models import CoalitionEncoding, CoalitionMatch, CoalitionToken, MatchStatus
 
@@ -47,26 +47,34 @@ class ComparisonRun:
     kept: int  # already proposed, confirmed or declined: unchanged decision
 
 
-def load_encodings() -> list[Encoded]:
-    """Every current encoding of a member organisation made with the current key."""
+def load_encodings() -> EncodingTable:
+    """Every current encoding of a member organisation made with the current key, as columns (compact: about 160
+    bytes and its tokens per encoding)."""
     key = linkage_key()
     if key is None:
         raise CoalitionOff
     rows = CoalitionEncoding.objects.filter(key_check=key_check(key), organisation__coalition_member=True)
-    tokens: dict[int, set[int]] = {}
+    tokens: dict[int, list[int]] = {}
     for encoding_id, token in CoalitionToken.objects.filter(encoding__in=rows).values_list("encoding_id", "token"):
-        tokens.setdefault(encoding_id, set()).add(token)
-    return [
-        Encoded.of(org, case_id, bytes(bits), tokens.get(case_id, ()))
-        for case_id, org, bits in rows.values_list("case_id", "organisation_id", "bits").iterator()
-    ]
+        tokens.setdefault(encoding_id, []).append(token)
+    builder = TableBuilder()
+    for case_id, org, bits in rows.values_list("case_id", "organisation_id", "bits").iterator():
+        builder.add(org, case_id, bytes(bits), tokens.pop(case_id, ()))
+    return builder.build()
 
 
 def run_comparison(minimum: float | None = None) -> ComparisonRun:
     """Compare the encodings of all member organisations and store the pairs (see the module's doc)."""
     minimum = threshold() if minimum is None else minimum
-    encodings = load_encodings()
-    found = compare_all(encodings, minimum)
+    table = load_encodings()
+    comparison = compare_table(table, minimum)
+    cases, organisations = table.cases.tolist(), table.organisations.tolist()
+    found = [
+        (cases[a], organisations[a], cases[b], organisations[b], score)
+        for a, b, score in zip(
+            comparison.rows_a.tolist(), comparison.rows_b.tolist(), comparison.scores.tolist(), strict=True
+        )
+    ]
     proposed = kept = 0
     with transaction.atomic():
         existing = {
@@ -75,15 +83,15 @@ def run_comparison(minimum: float | None = None) -> ComparisonRun:
             for m in CoalitionMatch.objects.select_for_update()
         }
         new: list[CoalitionMatch] = []
-        for a, b, score in found:
-            match = existing.get((a.case_id, b.case_id))
+        for case_a, organisation_a, case_b, organisation_b, score in found:
+            match = existing.get((case_a, case_b))
             if match is None:
                 new.append(
                     CoalitionMatch(
-                        case_a_id=a.case_id,
-                        case_b_id=b.case_id,
-                        organisation_a_id=a.organisation_id,
-                        organisation_b_id=b.organisation_id,
+                        case_a_id=case_a,
+                        case_b_id=case_b,
+                        organisation_a_id=organisation_a,
+                        organisation_b_id=organisation_b,
                         score=round(score, 4),
                     )
                 )
@@ -109,9 +117,9 @@ def run_comparison(minimum: float | None = None) -> ComparisonRun:
                 "coalition comparison",
                 AuditAction.CREATE,
                 None,
-                detail={"coalition_matches_proposed": proposed, "threshold": minimum, "encodings": len(encodings)},
+                detail={"coalition_matches_proposed": proposed, "threshold": minimum, "encodings": len(table)},
             )
-    return ComparisonRun(len(encodings), len(found), proposed, kept)
+    return ComparisonRun(len(table), len(found), proposed, kept)
 
 
 class HandshakeRefused(Exception):

@@ -3,6 +3,7 @@ never in the database, 404 for anyone but the two coordinators, and the coalitio
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from io import StringIO
 from typing import Any
@@ -12,7 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from redalert.audit.models import AuditEntry
-from redalert.coalition.encoding import blocking_tokens, encode, ones, similarity
+from redalert.coalition import encoding as coalition_encoding
+from redalert.coalition.encoding import BITS, FIELDS, Encoded, blocking_tokens, compare_all, encode, ones, similarity
 from redalert.coalition.models import CoalitionEncoding, CoalitionMatch, CoalitionToken, MatchStatus
 from redalert.coalition.services import accept, decline, run_comparison
 from redalert.consent.choices import Decision, Purpose
@@ -54,6 +56,43 @@ def test_the_encoding_depends_on_the_key() -> None:
 def test_unknown_facts_set_no_bit() -> None:
     assert int.from_bytes(encode(PersonFacts(), b"k"), "big") == 0
     assert blocking_tokens(PersonFacts(), b"k") == set()
+
+
+def _random_encoding(rng: random.Random, organisation: int, case: int) -> Encoded:
+    """Random bits (among the first 16 of each field), each field left empty (unknown) one time in five, and a few
+    tokens out of 40."""
+    value = 0
+    for _name, start, _size, _weight in FIELDS:
+        if rng.random() < 0.2:
+            continue
+        for bit in rng.sample(range(16), rng.randint(1, 8)):  # few positions: many pairs overlap
+            value |= 1 << (BITS - 1 - start - bit)
+    tokens = {rng.randrange(40) for _ in range(rng.randint(0, 4))}
+    return Encoded.of(organisation, case, value.to_bytes(BITS // 8, "big"), tokens)
+
+
+@pytest.mark.parametrize("chunk", [3, 1 << 18])
+def test_the_vectorised_comparison_finds_exactly_the_pairs_that_pairwise_scoring_finds(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """compare_all (numpy, chunk after chunk, a pair sharing several tokens found once) = `similarity` over every
+    pair of different organisations sharing a token, with the same scores, lower case id first."""
+    monkeypatch.setattr(coalition_encoding, "PAIRS_PER_CHUNK", chunk)
+    rng = random.Random(5)
+    records = [_random_encoding(rng, rng.randrange(3), case) for case in rng.sample(range(10_000), 250)]
+    expected = {}
+    for a in records:
+        for b in records:
+            if a.case_id < b.case_id and a.organisation_id != b.organisation_id and a.tokens & b.tokens:
+                score = similarity(a.bits, b.bits, a.ones, b.ones)
+                if score >= 0.5:
+                    expected[(a.case_id, b.case_id)] = score
+    found = compare_all(records, 0.5)
+    assert len(found) == len(expected) > 50
+    for a, b, score in found:
+        assert a.case_id < b.case_id and a.organisation_id != b.organisation_id
+        assert score == expected[(a.case_id, b.case_id)]  # the same value to the last bit
+    assert compare_all([], 0.3) == [] and compare_all(records[:1], 0.3) == []
 
 
 # Consent gating ---------------------------------------------------------------------------------------------------
