@@ -69,7 +69,10 @@ def withdraw_matches(case_ids: Collection[int]) -> int:
         return 0
     of_cases = CoalitionMatch.objects.filter(Q(case_a_id__in=case_ids) | Q(case_b_id__in=case_ids))
     changed = of_cases.filter(status=MatchStatus.PROPOSED).update(status=MatchStatus.WITHDRAWN)
-    gone = [case_id for case_id in case_ids if case_id not in still_referable(case_ids)]
+    if not of_cases.filter(status=MatchStatus.CONFIRMED).exists():
+        return changed  # nothing confirmed to hide (an import of new cases): no consent to read
+    referable = still_referable(case_ids)  # once for all the cases (it was read again for every case)
+    gone = [case_id for case_id in case_ids if case_id not in referable]
     if gone:
         changed += (
             CoalitionMatch.objects.filter(Q(case_a_id__in=gone) | Q(case_b_id__in=gone))
