@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import json
 import logging
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -80,37 +82,61 @@ def _none(text: str) -> str | None:
     return text or None
 
 
-def row(unique_id: int, facts: PersonFacts) -> dict[str, Any]:
-    """The derived columns of one person, for the linkage frame (unknown is None)."""
+# The derived name columns, in COLUMNS order, computed once per distinct name (names repeat a lot: a large
+# organisation has far fewer distinct names than cases, so the frame maps each distinct name once and joins).
+GIVEN_COLUMNS = ("given_canon", "given_phon", "given_keys", "given_initial")
+SURNAME_COLUMNS = ("s1", "s2", "s1_phon", "s2_phon", "surname_keys", "surname_initial", "surname_pair")
+
+
+def given_columns(given_names: str, aliases: tuple[str, ...] = ()) -> tuple[Any, ...]:
+    """given_canon, given_phon, given_keys, given_initial of a person's given names and aliases."""
     readings: list[str] = []
-    for name in (facts.given_names, *facts.aliases):
+    for name in (given_names, *aliases):
         readings.extend(r for r in canonical_given(name) if r not in readings)
     given_canon = readings[0] if readings else ""
     given_keys = sorted({spanish_key(w) for r in readings for w in r.split() if spanish_key(w)})
-    surnames = [folded(facts.first_surname), folded(facts.second_surname)]
+    return (
+        _none(given_canon),
+        _none(" ".join(spanish_key(w) for w in given_canon.split())),
+        given_keys or None,
+        _none(spanish_key(given_canon)[:1]),
+    )
+
+
+def surname_columns(first_surname: str, second_surname: str) -> tuple[Any, ...]:
+    """s1, s2, s1_phon, s2_phon, surname_keys, surname_initial, surname_pair of a person's surnames."""
+    surnames = [folded(first_surname), folded(second_surname)]
     if surnames[0] and not surnames[1] and len(surnames[0].split()) == 2:
         surnames = surnames[0].split()  # "Pérez López" typed in one field
     if not surnames[0]:
         surnames = [surnames[1], ""]
     surname_keys = sorted({spanish_key(w) for s in surnames for w in words(s) if spanish_key(w)})
+    return (
+        _none(surnames[0]),
+        _none(surnames[1]),
+        _none(spanish_key(surnames[0])),
+        _none(spanish_key(surnames[1])),
+        surname_keys or None,
+        _none(spanish_key(surnames[0])[:1]),
+        "|".join(sorted((spanish_key(surnames[0]), spanish_key(surnames[1])))) if surnames[0] and surnames[1] else None,
+    )
+
+
+def _place(facts: PersonFacts) -> tuple[str | None, str | None]:
+    place = str(facts.place_id) if facts.place_id is not None else facts.place_code
+    return _none(place), _none(facts.subdivision_code or place)
+
+
+def row(unique_id: int, facts: PersonFacts) -> dict[str, Any]:
+    """The derived columns of one person (unknown is None): the linkage frame's row, for reading and tests
+    (`arrow_table` builds the same columns column by column)."""
     years = facts.birth_years()
     event_day = facts.event_date.toordinal() if facts.event_date is not None else None
-    place = str(facts.place_id) if facts.place_id is not None else facts.place_code
+    place, area = _place(facts)
     return {
         "unique_id": unique_id,
-        "given_canon": _none(given_canon),
-        "given_phon": _none(" ".join(spanish_key(w) for w in given_canon.split())),
-        "given_keys": given_keys or None,
-        "s1": _none(surnames[0]),
-        "s2": _none(surnames[1]),
-        "s1_phon": _none(spanish_key(surnames[0])),
-        "s2_phon": _none(spanish_key(surnames[1])),
-        "surname_keys": surname_keys or None,
-        "given_initial": _none(spanish_key(given_canon)[:1]),
-        "surname_initial": _none(spanish_key(surnames[0])[:1]),
-        "surname_pair": "|".join(sorted((spanish_key(surnames[0]), spanish_key(surnames[1]))))
-        if surnames[0] and surnames[1]
-        else None,
+        **dict(zip(GIVEN_COLUMNS, given_columns(facts.given_names, tuple(facts.aliases)), strict=True)),
+        **dict(zip(SURNAME_COLUMNS, surname_columns(facts.first_surname, facts.second_surname), strict=True)),
         "birth_date": facts.birth_date.isoformat() if facts.birth_date is not None else None,
         "by_low": years[0] if years else None,
         "by_high": years[1] if years else None,
@@ -118,46 +144,84 @@ def row(unique_id: int, facts: PersonFacts) -> dict[str, Any]:
         "event_day": event_day,
         "event_w1": event_day // DATE_WINDOW_DAYS if event_day is not None else None,
         "event_w2": (event_day + DATE_WINDOW_DAYS // 2) // DATE_WINDOW_DAYS if event_day is not None else None,
-        "place": _none(place),
-        "area": _none(facts.subdivision_code or place),
+        "place": place,
+        "area": area,
         "lat": facts.latitude,
         "lon": facts.longitude,
     }
 
 
-def arrow_table(people: Iterable[tuple[int, PersonFacts]]) -> Any:
-    """The linkage frame (a pyarrow Table: Splink registers it in DuckDB or Spark without pandas)."""
+def _schema() -> Any:
     import pyarrow as pa
 
-    rows = [row(pk, facts) for pk, facts in people]
-    schema = pa.schema(
-        [
-            ("unique_id", pa.int64()),
-            ("given_canon", pa.string()),
-            ("given_phon", pa.string()),
-            ("given_keys", pa.list_(pa.string())),
-            ("s1", pa.string()),
-            ("s2", pa.string()),
-            ("s1_phon", pa.string()),
-            ("s2_phon", pa.string()),
-            ("surname_keys", pa.list_(pa.string())),
-            ("given_initial", pa.string()),
-            ("surname_initial", pa.string()),
-            ("surname_pair", pa.string()),
-            ("birth_date", pa.string()),
-            ("by_low", pa.int32()),
-            ("by_high", pa.int32()),
-            ("sex", pa.string()),
-            ("event_day", pa.int32()),
-            ("event_w1", pa.int32()),
-            ("event_w2", pa.int32()),
-            ("place", pa.string()),
-            ("area", pa.string()),
-            ("lat", pa.float64()),
-            ("lon", pa.float64()),
-        ]
-    )
-    return pa.Table.from_pylist(rows, schema=schema)
+    text, keys = pa.string(), pa.list_(pa.string())
+    types = {"unique_id": pa.int64(), "given_keys": keys, "surname_keys": keys, "lat": pa.float64()}
+    types |= {"lon": pa.float64(), "by_low": pa.int32(), "by_high": pa.int32(), "event_day": pa.int32()}
+    types |= {"event_w1": pa.int32(), "event_w2": pa.int32()}
+    return pa.schema([(name, types.get(name, text)) for name in COLUMNS])
+
+
+_UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def arrow_table(people: Iterable[tuple[int, PersonFacts]]) -> Any:
+    """The linkage frame (a pyarrow Table: Splink registers it in DuckDB or Spark without pandas), built column by
+    column: one pass keeps each person's raw facts as numbers and as the index of her distinct given names,
+    surnames and place; the derived name columns are computed once per distinct value (`given_columns`,
+    `surname_columns`, the same functions `row` uses) and spread to the rows by index (Arrow's `take`). No Python
+    object per case survives the pass: the memory is the columns'."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = array("q")
+    given_ix, surname_ix, place_ix = array("l"), array("l"), array("l")
+    givens: dict[tuple[str, tuple[str, ...]], int] = {}
+    surnames: dict[tuple[str, str], int] = {}
+    places: dict[tuple[str | None, str | None], int] = {}
+    birth: list[int | None] = []
+    low: list[int | None] = []
+    high: list[int | None] = []
+    sexes: list[str | None] = []
+    event: list[int | None] = []
+    lat: list[float | None] = []
+    lon: list[float | None] = []
+    for unique_id, facts in people:
+        ids.append(unique_id)
+        given_ix.append(givens.setdefault((facts.given_names, tuple(facts.aliases)), len(givens)))
+        surname_ix.append(surnames.setdefault((facts.first_surname, facts.second_surname), len(surnames)))
+        place_ix.append(places.setdefault(_place(facts), len(places)))
+        birth.append(facts.birth_date.toordinal() - _UNIX_EPOCH_ORDINAL if facts.birth_date is not None else None)
+        years = facts.birth_years()
+        low.append(years[0] if years else None)
+        high.append(years[1] if years else None)
+        sexes.append(facts.known_sex or None)
+        event.append(facts.event_date.toordinal() if facts.event_date is not None else None)
+        lat.append(facts.latitude)
+        lon.append(facts.longitude)
+    schema = _schema()
+
+    def spread(distinct: Iterable[tuple[Any, ...]], names: Sequence[str], index: array[int]) -> dict[str, Any]:
+        values = list(zip(*distinct, strict=True)) or [() for _ in names]
+        indices = pa.array(index, pa.int64())
+        return {
+            name: pa.array(column, schema.field(name).type).take(indices)
+            for name, column in zip(names, values, strict=True)
+        }
+
+    columns: dict[str, Any] = {"unique_id": pa.array(ids, pa.int64())}
+    columns |= spread((given_columns(*key) for key in givens), GIVEN_COLUMNS, given_ix)
+    columns |= spread((surname_columns(*key) for key in surnames), SURNAME_COLUMNS, surname_ix)
+    del givens, surnames, given_ix, surname_ix
+    columns["birth_date"] = pc.cast(pa.array(birth, pa.int32()).cast(pa.date32()), pa.string())
+    columns["by_low"], columns["by_high"] = pa.array(low, pa.int32()), pa.array(high, pa.int32())
+    columns["sex"] = pa.array(sexes, pa.string())
+    days = pa.array(event, pa.int32())
+    columns["event_day"] = days
+    columns["event_w1"] = pc.divide(days, DATE_WINDOW_DAYS)  # integer division (day numbers are positive)
+    columns["event_w2"] = pc.divide(pc.add(days, DATE_WINDOW_DAYS // 2), DATE_WINDOW_DAYS)
+    columns |= spread(places, ("place", "area"), place_ix)
+    columns["lat"], columns["lon"] = pa.array(lat, pa.float64()), pa.array(lon, pa.float64())
+    return pa.Table.from_arrays([columns[name] for name in COLUMNS], schema=schema)
 
 
 def _comparisons() -> list[Any]:
@@ -256,7 +320,7 @@ def blocking_rules() -> list[Any]:
             block_on("given_keys", "surname_keys", "area", window, arrays_to_explode=given + surname),
             block_on("surname_pair", "area", window),
             block_on("surname_keys", "given_initial", "area", window, arrays_to_explode=surname),
-            block_on("given_keys", "surname_initial", "area", window, arrays_to_explode=given),
+            block_on("given_phon", "surname_initial", "area", window),
         ]
     return rules
 
@@ -283,8 +347,9 @@ class LinkedPair:
     weight: float
 
 
-def duckdb_api(memory_limit: str = "", temp_directory: str = "") -> Any:
-    """An in-memory DuckDB for Splink; `memory_limit` (e.g. "6GB") makes DuckDB spill to `temp_directory`."""
+def duckdb_api(memory_limit: str = "", temp_directory: str = "", threads: int = 0) -> Any:
+    """An in-memory DuckDB for Splink; `memory_limit` (e.g. "6GB") makes DuckDB spill to `temp_directory`;
+    `threads` caps its worker threads (DuckDB's default: one per core)."""
     import duckdb
     from splink import DuckDBAPI
 
@@ -293,6 +358,8 @@ def duckdb_api(memory_limit: str = "", temp_directory: str = "") -> Any:
         connection.execute(f"SET memory_limit = '{memory_limit}'")
     if temp_directory:
         connection.execute(f"SET temp_directory = '{temp_directory}'")
+    if threads:
+        connection.execute(f"SET threads = {int(threads)}")
     return DuckDBAPI(connection)
 
 

@@ -58,6 +58,23 @@ def test_the_saved_model_is_json_and_scores_alike(trained: dict[str, Any], tmp_p
     assert len(found & truth) / len(truth) >= 0.9
 
 
+def test_the_frame_built_column_by_column_equals_the_rows() -> None:
+    """arrow_table maps each distinct name once and spreads it by index: the same frame as one `row` per person,
+    aliases, a one-field compound surname and unknown facts included."""
+    records, _truth = generate(150, seed=4)
+    first, second = records[0][1], records[1][1]
+    records += [
+        (9001, replace(first, aliases=("Lupe", "la Güera"), birth_date=None, age_min=14, age_max=16)),
+        (9002, replace(first, first_surname="Pérez López", second_surname="", place_id=None, place_code="MX-JAL")),
+        (9003, replace(second, given_names="", first_surname="", second_surname="Cruz", sex="unknown")),
+        (9004, PersonFacts()),
+    ]
+    table = linkage.arrow_table(records)
+    assert table.column_names == list(linkage.COLUMNS)
+    assert table.to_pylist() == [linkage.row(pk, facts) for pk, facts in records]
+    assert linkage.arrow_table([]).num_rows == 0
+
+
 GIRL = PersonFacts(
     given_names="Guadalupe",
     first_surname="Zúñiga",
