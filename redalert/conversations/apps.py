@@ -13,3 +13,7 @@ class ConversationsConfig(AppConfig):
         from redalert.conversations import media
 
         media.register()
+        # Erasing a case, and the retention period for conversations linked to no case, reach the inbox.
+        from redalert.conversations import erasure
+
+        erasure.register()

@@ -1,9 +1,11 @@
 """Erasing the identity of a case: the one function the retention job and an approved erasure request both call.
 
 What goes: every name, alias, contact, address, exact place, free text, photo and stored file of the case, in
-every app (the case file, consent records, tips, investigation, care, legal), the linked people's identifying
-details and their match keys, and the public listing and publication (unpublished through
-`public.services.set_public`, cached share images and photo variants purged).
+every app (the case file, consent records, tips, further reports and the reason given at intake, investigation,
+care, legal), the linked people's identifying details and their match keys, and the public listing and publication
+(unpublished through `public.services.set_public`, cached share images and photo variants purged). The apps that
+stand above retention (the hotline's contacts, the conversations and their outbox replies) erase their own part
+through the steps they register in `redalert.retention.registry`, inside the same transaction.
 
 What stays, so that the statistics keep their counts: the case's reference, organisation, status and dates, sex,
 gender, age (the date of birth is replaced by the age she had when last seen), nationalities, languages, the
@@ -17,12 +19,10 @@ so the ciphertext of the old value is gone from the row as well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.storage import Storage
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import transaction
 
 from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
@@ -43,10 +43,13 @@ from redalert.investigation.models import (
     TraffickingFacts,
 )
 from redalert.legal.models import Accused, Hearing, Proceeding, StatusChange
+from redalert.matching.models import AdditionalReport, IntakeDecision
 from redalert.places.models import Place, PlaceKind
 from redalert.public.models import Publication
 from redalert.public.services import set_public
 from redalert.retention.models import ErasedCase, ErasureReason
+from redalert.retention.registry import FileRef, case_erasers
+from redalert.retention.registry import stored_files as _files
 from redalert.tips.models import Tip
 
 if TYPE_CHECKING:
@@ -54,12 +57,6 @@ if TYPE_CHECKING:
 
 # What replaces a required text (a name, a finding) once erased. Stored data, not an interface string.
 ERASED = "[anonimizada]"
-
-
-@dataclass
-class FileRef:
-    storage: Storage
-    name: str
 
 
 def state_level(place_id: int | None) -> int | None:
@@ -70,15 +67,6 @@ def state_level(place_id: int | None) -> int | None:
     if place is not None and place.kind == PlaceKind.LOCALITY and place.subdivision_id is not None:
         return place.subdivision_id
     return place_id
-
-
-def _files(queryset: models.QuerySet[Any], field: str) -> list[FileRef]:
-    refs = []
-    for obj in queryset.exclude(**{field: ""}):
-        stored = getattr(obj, field)
-        if stored:
-            refs.append(FileRef(stored.storage, stored.name))
-    return refs
 
 
 def _erase_person(case: Case) -> None:
@@ -167,6 +155,15 @@ def blank_tip(tip: Tip) -> None:
     )
 
 
+def _erase_reports(case: Case) -> None:
+    """Further reports keep their date, channel and the reporter's relationship; who she is and what she said go.
+    The reason given for opening the case despite possible duplicates is free text about people: it goes too."""
+    AdditionalReport.objects.filter(case=case).update(
+        reporter_name="", reporter_phone="", reporter_email="", narrative=""
+    )
+    IntakeDecision.objects.filter(case=case).update(reason=ERASED)
+
+
 def _erase_investigation(case: Case) -> list[FileRef]:
     Source.objects.filter(case=case).update(description="")
     Finding.objects.filter(case=case).update(body=ERASED)
@@ -234,7 +231,13 @@ def erase_case_identity(
         files += _erase_tips(locked)
         files += _erase_investigation(locked)
         _erase_care_and_legal(locked)
+        _erase_reports(locked)
         ImportedCase.objects.filter(case=locked).update(fingerprints={})
+        sections: dict[str, int] = {}
+        for name, erase in case_erasers().items():
+            erased = erase(locked)
+            sections[name] = erased.count
+            files += erased.files
         ErasedCase.objects.create(case=locked, reason=reason)
         user = actor if getattr(actor, "is_authenticated", False) else None
         announce(locked.pk, Kind.EDITED, actor=user)
@@ -245,7 +248,7 @@ def erase_case_identity(
             locked,
             case=locked,
             request=request,
-            detail={"erased": "identity", "reason": str(reason), **(detail or {})},
+            detail={"erased": "identity", "reason": str(reason), "sections": sections, **(detail or {})},
         )
     _delete_files(files)
     # Share images may name her: drop them all (they are cheap to draw again) and the variants of her photos.

@@ -9,6 +9,7 @@ POLICY_FIELDS = [
     "closed_case_days",
     "unlinked_tip_days",
     "tipster_contact_days",
+    "unlinked_contact_days",
     "import_file_days",
     "audit_entry_days",
 ]

@@ -6,8 +6,11 @@ Per organisation and per its policy (redalert.retention.policy):
   with their photos;
 - uploaded import files (and the cell values kept with their problems) older than `import_file_days` are deleted;
   the import's counts stay;
+- hotline contacts and conversations linked to no case, older than `unlinked_contact_days` (from the end of the
+  contact, the last message), are anonymised by the rules their apps register in `redalert.retention.registry`
+  (counted as `hotline_contacts_anonymised`, `conversations_anonymised`);
 - closed cases whose closing date is older than `closed_case_days` have their identity erased by
-  `erasure.erase_case_identity` (unpublished first, inside it).
+  `erasure.erase_case_identity` (unpublished first, inside it; the hotline's and the inbox's part with it).
 Audit entries are never deleted (the log is append-only, with database triggers): `audit_entry_days` says when
 they are due for an archival export, which the job only counts.
 
@@ -33,6 +36,7 @@ from redalert.imports.models import ImportJob, ImportProblem, ImportUpload, JobS
 from redalert.retention.erasure import _delete_files, _files, erase_case_identity
 from redalert.retention.models import ErasedCase, ErasureReason
 from redalert.retention.policy import policy_for
+from redalert.retention.registry import expiry_rules
 from redalert.tips.models import Tip, TipStatus
 
 ACTOR = "retention"
@@ -75,7 +79,7 @@ def apply_for(organisation: Organisation, today: date | None = None) -> Retentio
         unlinked = tips.filter(received_at__lt=_cutoff(today, policy.unlinked_tip_days)).filter(
             Q(is_spam=True) | Q(status=TipStatus.NOT_RELEVANT)
         )
-        tip_files = _files(unlinked, "photo")
+        files = _files(unlinked, "photo")
         result.counts["unlinked_tips_deleted"] = unlinked.count()
         unlinked.delete()
 
@@ -95,7 +99,12 @@ def apply_for(organisation: Organisation, today: date | None = None) -> Retentio
                 ImportProblem.objects.filter(pk=problem.pk).update(value="")
                 cleared += 1
         result.counts["import_values_cleared"] = cleared
-    _delete_files(tip_files)
+
+        for rule in expiry_rules():
+            expired = rule.expire(organisation, _cutoff(today, getattr(policy, rule.days_field)))
+            result.counts[rule.name] = expired.count
+            files += expired.files
+    _delete_files(files)
 
     closed = (
         Case.objects.filter(

@@ -20,6 +20,7 @@ DEFAULT_CLOSED_CASE_DAYS = 3650  # 10 years after closing
 DEFAULT_UNLINKED_TIP_DAYS = 730  # 2 years after receipt
 DEFAULT_TIPSTER_CONTACT_DAYS = 365  # 1 year after receipt
 DEFAULT_IMPORT_FILE_DAYS = 90  # 90 days after the upload
+DEFAULT_UNLINKED_CONTACT_DAYS = 365  # 1 year after the last word, like tipsters' contact details
 DEFAULT_AUDIT_ENTRY_DAYS = 3650  # 10 years: archived by export, never deleted (the log is append-only)
 
 MAX_DAYS = 36500
@@ -37,6 +38,14 @@ class RetentionPolicy(models.Model):
     )
     tipster_contact_days = models.PositiveIntegerField(
         _("tipsters' contact details: kept for (days)"), default=DEFAULT_TIPSTER_CONTACT_DAYS
+    )
+    unlinked_contact_days = models.PositiveIntegerField(
+        _("hotline contacts and conversations not linked to a case: personal details kept for (days)"),
+        default=DEFAULT_UNLINKED_CONTACT_DAYS,
+        help_text=_(
+            "Counted from the end of the contact or the last message. Then names, numbers, addresses and what was "
+            "said are erased; the date, channel and counts stay for the statistics."
+        ),
     )
     import_file_days = models.PositiveIntegerField(
         _("uploaded import files: kept for (days)"), default=DEFAULT_IMPORT_FILE_DAYS

@@ -22,11 +22,13 @@ def test_administrators_edit_the_policy_others_get_404(org_a: Any, org_b: Any, m
         "closed_case_days": 100,
         "unlinked_tip_days": 200,
         "tipster_contact_days": 300,
+        "unlinked_contact_days": 400,
         "import_file_days": 30,
         "audit_entry_days": 4000,
     }
     assert client.post(url, data).status_code == 302
     assert RetentionPolicy.objects.get(organisation=org_a).import_file_days == 30
+    assert RetentionPolicy.objects.get(organisation=org_a).unlinked_contact_days == 400
     assert AuditEntry.objects.filter(detail__has_key="retention_policy").exists()
     bad = client.post(url, {**data, "import_file_days": "0"})
     assert bad.status_code == 200 and RetentionPolicy.objects.get(organisation=org_a).import_file_days == 30

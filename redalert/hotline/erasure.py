@@ -1,0 +1,56 @@
+"""The hotline's part of erasure and retention, registered with redalert.retention.registry (HotlineConfig.ready).
+
+Rule, in one sentence each:
+- Erasing a case blanks what its contacts say about people (the summary, the caller's name, phone and e-mail; the
+  agreement to be contacted back is withdrawn with them): the contacts linked to the case, or to one of its tips.
+- A contact linked to no case is anonymised the same way once it ended (or, never ended, started) before the
+  organisation's `unlinked_contact_days`.
+
+What stays, for the statistics and the audit: the reference, channel, dates, who took it, who was calling (the
+kind of person), urgency and the authority called, the indicators, the counts of potential victims, the place
+(a state or a country), the outcome and the service referred to, the links to the case, tip and conversation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from redalert.hotline.models import Contact
+from redalert.retention.registry import Erased, register_case_eraser, register_expiry
+
+PERSONAL_BLANK: dict[str, Any] = {
+    "summary": "",
+    "caller_name": "",
+    "caller_phone": "",
+    "caller_email": "",
+    "caller_agrees_to_contact": False,
+}
+
+
+def blank_contacts(contacts: QuerySet[Contact]) -> int:
+    """Blank the personal fields of the contacts that still hold any; how many did (empty is stored as '')."""
+    holding = contacts.exclude(summary="", caller_name="", caller_phone="", caller_email="")
+    return holding.update(**PERSONAL_BLANK)
+
+
+def erase_for_case(case: Any) -> Erased:
+    return Erased(blank_contacts(Contact.objects.filter(Q(case=case) | Q(tip__case=case))))
+
+
+def expired_unlinked(organisation: Any, cutoff: datetime) -> QuerySet[Contact]:
+    """The organisation's contacts linked to no case that ended (or, never ended, started) before `cutoff`."""
+    return Contact.objects.filter(organisation=organisation, case__isnull=True, started_at__lt=cutoff).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__lt=cutoff)
+    )
+
+
+def expire_unlinked(organisation: Any, cutoff: datetime) -> Erased:
+    return Erased(blank_contacts(expired_unlinked(organisation, cutoff)))
+
+
+def register() -> None:
+    register_case_eraser("hotline_contacts", erase_for_case)
+    register_expiry("hotline_contacts_anonymised", "unlinked_contact_days", expire_unlinked)
