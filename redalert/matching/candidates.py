@@ -3,15 +3,21 @@
 Indexed lookups, not a scan: the facts' blocking-key digests are looked up in CandidateKey by
 (organisation_id, digest); the cases sharing the most keys are loaded (only they are read and decrypted) and
 scored with `compare`.
+
+A key shared by more than KEY_FANOUT cases of the organisation (a common given name × a common surname × the most
+populous state) is skipped, as the batch job's blocking skips broad keys: reading it would cost thousands of index
+rows and its cases would crowd the shortlist with namesakes. Among the cases sharing the same number of keys, those
+sharing the rarer keys come first.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db import connection
 
 from redalert.cases.models import Case
 from redalert.matching.compare import SHOW_THRESHOLD, Comparison, compare
@@ -57,19 +63,69 @@ class Candidate:
         return self.comparison.score
 
 
+# A key shared by more cases than this is not looked up (see above).
+KEY_FANOUT = 300
+
+# PostgreSQL: each wanted key's fan-out counted up to KEY_FANOUT + 1 (an index-only scan of at most that many
+# entries), then only the narrow keys' cases aggregated, in one round trip.
+_SHORTLIST_SQL = """
+WITH wanted AS (
+    SELECT w.digest, n.fanout
+    FROM unnest(%(digests)s::bigint[]) AS w(digest)
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS fanout FROM (
+            SELECT 1 FROM matching_candidatekey k
+            WHERE k.organisation_id = %(organisation_id)s AND k.digest = w.digest
+            LIMIT %(over)s
+        ) AS capped
+    ) AS n
+)
+SELECT k.case_id
+FROM wanted w
+JOIN matching_candidatekey k ON k.organisation_id = %(organisation_id)s AND k.digest = w.digest
+WHERE w.fanout BETWEEN 1 AND %(fanout)s AND k.case_id <> ALL(%(exclude)s::bigint[])
+GROUP BY k.case_id
+ORDER BY count(*) DESC, sum(1.0 / w.fanout) DESC, k.case_id DESC
+LIMIT %(limit)s
+"""
+
+
 def shortlist(organisation_id: int, facts: PersonFacts, *, exclude_case_ids: Iterable[int] = ()) -> list[int]:
-    """Ids of the open cases sharing the most blocking keys with the facts (no decryption, one indexed query)."""
+    """Ids of the open cases sharing the most blocking keys with the facts, keys shared by more than KEY_FANOUT
+    cases left out (no decryption, one indexed query)."""
     wanted = digests(facts, query=True)
     if not wanted:
         return []
-    rows = (
-        CandidateKey.objects.filter(organisation_id=organisation_id, digest__in=wanted)
-        .exclude(case_id__in=list(exclude_case_ids))
-        .values("case_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "-case_id")[:SHORTLIST]
-    )
-    return [row["case_id"] for row in rows]
+    excluded = sorted(set(exclude_case_ids))
+    if connection.vendor == "postgresql":
+        params: dict[str, Any] = {
+            "digests": sorted(wanted),
+            "organisation_id": organisation_id,
+            "over": KEY_FANOUT + 1,
+            "fanout": KEY_FANOUT,
+            "exclude": excluded,
+            "limit": SHORTLIST,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_SHORTLIST_SQL, params)
+            return [row[0] for row in cursor.fetchall()]
+    # Elsewhere (SQLite: development and tests) the same rule over the keys' rows read whole.
+    cases_of: dict[int, list[int]] = defaultdict(list)
+    rows = CandidateKey.objects.filter(organisation_id=organisation_id, digest__in=wanted)
+    for digest, case_id in rows.values_list("digest", "case_id"):
+        cases_of[digest].append(case_id)
+    shared: dict[int, int] = defaultdict(int)
+    rarity: dict[int, float] = defaultdict(float)
+    skip = set(excluded)
+    for case_ids in cases_of.values():
+        if len(case_ids) > KEY_FANOUT:
+            continue
+        for case_id in case_ids:
+            if case_id not in skip:
+                shared[case_id] += 1
+                rarity[case_id] += 1.0 / len(case_ids)
+    ranked = sorted(shared, key=lambda c: (-shared[c], -rarity[c], -c))
+    return ranked[:SHORTLIST]
 
 
 def candidates_for(

@@ -35,19 +35,32 @@ def _key(secret: str) -> bytes:
 
 
 def digest(text: str) -> int:
-    raw = hmac.new(_key(settings.SECRET_KEY), text.encode(), hashlib.sha256).digest()
-    return int.from_bytes(raw[:8], "big", signed=True)
+    return _digest(_key(settings.SECRET_KEY), text)
+
+
+def _digest(key: bytes, text: str) -> int:
+    return int.from_bytes(hmac.digest(key, text.encode(), "sha256")[:8], "big", signed=True)
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> frozenset[str]:
+    return frozenset(spanish_key(t) for t in given_tokens(name) if spanish_key(t))
+
+
+@lru_cache(maxsize=65536)
+def _surname_pair_keys(first: str, second: str) -> frozenset[str]:
+    return frozenset(spanish_key(w) for w in surname_words(first, second) if spanish_key(w))
 
 
 def _given_keys(facts: PersonFacts) -> set[str]:
-    tokens: set[str] = set()
+    keys: set[str] = set()
     for name in (facts.given_names, *facts.aliases):
-        tokens |= given_tokens(name)
-    return {spanish_key(t) for t in tokens if spanish_key(t)}
+        keys |= _name_keys(name)
+    return keys
 
 
-def _surname_keys(facts: PersonFacts) -> set[str]:
-    return {spanish_key(w) for w in surname_words(facts.first_surname, facts.second_surname) if spanish_key(w)}
+def _surname_keys(facts: PersonFacts) -> frozenset[str]:
+    return _surname_pair_keys(facts.first_surname, facts.second_surname)
 
 
 def _place(facts: PersonFacts) -> str:
@@ -77,4 +90,5 @@ def blocking_keys(facts: PersonFacts, *, query: bool = False) -> set[str]:
 
 
 def digests(facts: PersonFacts, *, query: bool = False) -> set[int]:
-    return {digest(k) for k in blocking_keys(facts, query=query)}
+    key = _key(settings.SECRET_KEY)
+    return {_digest(key, k) for k in blocking_keys(facts, query=query)}

@@ -81,3 +81,22 @@ def test_the_index_stores_digests_not_names(make_case, org_a, coordinator):
     case = make_case(org_a, coordinator)
     values = list(CandidateKey.objects.filter(case=case).values_list("digest", flat=True))
     assert values and all(isinstance(v, int) for v in values)
+
+
+def test_a_key_shared_by_more_cases_than_the_fanout_is_not_looked_up(
+    make_case, org_a, coordinator, places, monkeypatch
+):
+    from redalert.matching import candidates
+
+    namesakes = [
+        make_case(org_a, coordinator, given_names="Guadalupe", first_surname="Hernández", second_surname="López")
+        for _ in range(2)
+    ]
+    facts = lupita(places, given_names="Guadalupe", second_surname="Lopez")
+    assert {c.case_id for c in candidates_for(org_a, facts)} == {c.pk for c in namesakes}
+    monkeypatch.setattr(candidates, "KEY_FANOUT", 1)
+    # Every key of the query is shared by both namesakes: none is read.
+    assert candidates.shortlist(org_a.pk, facts) == []
+    assert candidates_for(org_a, facts) == []
+    monkeypatch.setattr(candidates, "KEY_FANOUT", 2)
+    assert set(candidates.shortlist(org_a.pk, facts)) == {c.pk for c in namesakes}
