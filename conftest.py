@@ -14,6 +14,13 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, settings
+
+# Property tests assert rules, never speed: on a loaded 2-core machine (CI beside other work) an example may take
+# longer than Hypothesis's defaults allow, which says nothing about the rule. Tests that set their own settings keep
+# them; these are the defaults for the rest.
+settings.register_profile("redalert", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("redalert")
 
 
 @pytest.fixture
