@@ -309,7 +309,12 @@ class _Run:
 
     def _check(self, batch: list[tuple[int, list[Any]]]) -> tuple[list[ParsedRow], dict[str, ImportedCase]]:
         """Read and check a batch; add the problems that need the database or the rest of the file."""
-        rows = [self.checker.check(line, cells) for line, cells in batch]
+        return self._check_against_database([self.checker.check(line, cells) for line, cells in batch])
+
+    def _check_against_database(self, rows: list[ParsedRow]) -> tuple[list[ParsedRow], dict[str, ImportedCase]]:
+        """The problems of rows already read that need the database or the rest of the file (a reference seen
+        before in the file, the reference of a case opened in the system); the mappings of references imported
+        before."""
         organisation = self.job.organisation
         references = [r.reference for r in rows if r.reference]
         imported = {
@@ -413,10 +418,17 @@ class _Run:
         job = self.job
         self._progress(phase=JobPhase.CHECKING)
         rejected = 0
+        # The rows are read and checked once: those checked are kept for the saving (while none has a problem; a
+        # rejected file only needs the problems), so that no cell is read twice.
+        kept: list[ParsedRow] = []
         for batch in _batches(table.rows(), BATCH_SIZE):
             checked, _imported = self._check(batch)
             bad = [r for r in checked if not r.valid]
             rejected += len(bad)
+            if rejected:
+                kept = []
+            else:
+                kept.extend(checked)
             with transaction.atomic():
                 _store_problems(job, [p for r in bad for p in r.problems])
                 self._progress(rows_done=F("rows_done") + len(batch), rejected_count=rejected)
@@ -429,8 +441,10 @@ class _Run:
             with transaction.atomic():
                 self._lock()  # held to the end: nobody can take the job over while its rows are being saved
                 totals: Counter[str] = Counter()
-                for batch in _batches(table.rows(), SAVE_BATCH_SIZE):
-                    checked, imported = self._check(batch)
+                for start in range(0, len(kept), SAVE_BATCH_SIZE):
+                    # The checks that need the database again, inside the saving transaction (a reference may have
+                    # been imported or opened since the rows were checked); the cells are not read again.
+                    checked, imported = self._check_against_database(kept[start : start + SAVE_BATCH_SIZE])
                     counts, problems = self._save(checked, imported)
                     if problems:
                         raise _RollBack(problems, counts["rejected"])

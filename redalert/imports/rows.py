@@ -267,6 +267,11 @@ def _date(value: date | datetime | None) -> date | None:
     return value
 
 
+_UNREAD = object()
+_MEMO_SIZE = 200_000
+_UNIQUE_COLUMNS = frozenset({"case_reference"})  # one value per row: nothing to gain from remembering it
+
+
 class RowChecker:
     """Reads and checks rows for one organisation; remembers the places it resolved."""
 
@@ -275,6 +280,9 @@ class RowChecker:
         self.header = header
         self.resolver = resolver or PlaceResolver(organisation_countries(organisation))
         self.parsers = _parsers(self.resolver)
+        # What each parser made of a cell already read: most columns repeat few values (dates, codes, places), so a
+        # value is read once per import, and equal cells share one value object (less memory for kept rows).
+        self._memo: dict[tuple[str, type, Any], Any] = {}
 
     def check(self, line: int, raw_cells: list[Any]) -> ParsedRow:
         cells: dict[str, str] = {}
@@ -308,13 +316,23 @@ class RowChecker:
         return row
 
     def _read(self, row: ParsedRow, column: str, parser_name: str, raw_value: Any) -> Any:
-        if text(raw_value) == "":
+        if raw_value is None or text(raw_value) == "":
             return None
-        try:
-            return self.parsers[parser_name](raw_value)
-        except CellError as error:
-            row.problem(column, error.code, **error.params)
+        memo_key = (parser_name, type(raw_value), raw_value)
+        result = self._memo.get(memo_key, _UNREAD)
+        if result is _UNREAD:
+            try:
+                result = self.parsers[parser_name](raw_value)
+            except CellError as error:
+                result = error
+            if parser_name not in _UNIQUE_COLUMNS:
+                if len(self._memo) >= _MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[memo_key] = result
+        if isinstance(result, CellError):
+            row.problem(column, result.code, **result.params)
             return None
+        return list(result) if isinstance(result, list) else result  # a row's own list, never one shared
 
     def _failed(self, row: ParsedRow, *columns: str) -> bool:
         """Whether a cell of these columns could not be read (its problem is already reported)."""
