@@ -41,6 +41,7 @@ from redalert.changes.announce import Kind, announce, announce_many
 from redalert.consent.choices import ConsentMethod, Decision, Purpose
 from redalert.consent.models import ConsentRecord
 from redalert.consent.rules import current_decision
+from redalert.imports.bulk import insert
 from redalert.imports.columns import BY_NAME, EXPENSES, HISTORY, LEGAL, SERVICES
 from redalert.imports.models import ImportedCase, ImportedObject, ImportJob
 from redalert.imports.problems import Problem, RowRejected
@@ -150,8 +151,13 @@ def _fingerprint_mac(secret: str) -> hmac.HMAC:
 
 
 def _keyed_hash(values: dict[str, Any]) -> str:
-    content = json.dumps(values, sort_keys=True, default=str)
-    mac = _fingerprint_mac(settings.SECRET_KEY).copy()
+    return _content_hash(json.dumps(values, sort_keys=True, default=str), settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=65536)
+def _content_hash(content: str, secret: str) -> str:
+    """The keyed hash of a group's content (many rows share one: the same sex, status, dates), computed once."""
+    mac = _fingerprint_mac(secret).copy()
     mac.update(content.encode("utf-8"))
     return mac.hexdigest()[:32]
 
@@ -177,6 +183,9 @@ class Pending:
         Expense,
         ConsentRecord,
     )
+    # Rows nothing refers to afterwards (never marked as the import's own, no child rows): inserted without asking
+    # for their ids.
+    WITHOUT_IDS: frozenset[type[models.Model]] = frozenset({StatusChange, Accused, ConsentRecord})
 
     def __init__(self) -> None:
         self.rows: dict[type[models.Model], list[models.Model]] = {model: [] for model in self.ORDER}
@@ -187,7 +196,7 @@ class Pending:
     def flush(self) -> None:
         for model, objs in self.rows.items():
             if objs:
-                model._default_manager.bulk_create(objs, batch_size=500)  # sets their ids (PostgreSQL, SQLite)
+                insert(model, objs, ids=model not in self.WITHOUT_IDS)
                 objs.clear()
 
 
@@ -242,7 +251,9 @@ class _Writer:
         """The ImportedObject rows of what this row wrote (once `pending` was flushed and the rows have ids)."""
         assert self.imported is not None
         return [
-            ImportedObject(imported_case=self.imported, group=group, model=obj._meta.label_lower, object_id=obj.pk)
+            ImportedObject(
+                imported_case_id=self.imported.pk, group=group, model=obj._meta.label_lower, object_id=obj.pk
+            )
             for group, obj in self.owned
         ]
 
@@ -271,9 +282,9 @@ class _Writer:
         """The "report received" line, as intake writes it."""
         self.drop_owned(REPORTED, TimelineEvent)
         line = TimelineEvent(
-            case=self.case,
+            case_id=self.case.pk,
             at=self.case.reported_at,
-            actor=self.ctx.actor,
+            actor_id=self.ctx.actor.pk,
             kind=TimelineKind.REPORTED,
             summary_data={"channel": self.case.report_channel},
         )
@@ -303,17 +314,19 @@ class _Writer:
         for step in history.steps:
             at = max(_noon(step.on), at + timedelta(seconds=1))
             data = {"from": step.from_status, "to": step.to_status, "on": step.on.isoformat(), "reason": step.reason}
-            line = TimelineEvent(case=case, at=at, actor=self.ctx.actor, kind=TimelineKind.STATUS, summary_data=data)
+            line = TimelineEvent(
+                case_id=case.pk, at=at, actor_id=self.ctx.actor.pk, kind=TimelineKind.STATUS, summary_data=data
+            )
             self.add(HISTORY, line)
         if history.result and history.located_on is not None:
             outcome = Outcome(
-                case=case,
+                case_id=case.pk,
                 result=history.result,
                 on=history.located_on,
-                place=history.located_place,
+                place_id=history.located_place.pk if history.located_place is not None else None,
                 how=history.how_located,
                 family_support_open=history.result == OutcomeResult.DECEASED and history.status != CaseStatus.CLOSED,
-                recorded_by=self.ctx.actor,
+                recorded_by_id=self.ctx.actor.pk,
             )
             self.add(HISTORY, outcome)
 
@@ -322,7 +335,7 @@ class _Writer:
         if facts is None:
             if all(self.row.values.get(c) is None for c in columns):
                 return  # nothing known: no facts row, which reads as "not recorded"
-            facts = TraffickingFacts(case=self.case, updated_by=self.ctx.actor)
+            facts = TraffickingFacts(case_id=self.case.pk, updated_by_id=self.ctx.actor.pk)
             self.set_fields(facts, FACTS_FIELDS, columns)
             self.add("facts", facts)
             return
@@ -335,7 +348,10 @@ class _Writer:
         self.drop_owned(column, TraffickingEvent)
         for place in self.row.values.get(column) or []:
             event = TraffickingEvent(
-                case=self.case, event_type=ROUTE_COLUMNS[column], place=place, recorded_by=self.ctx.actor
+                case_id=self.case.pk,
+                event_type=ROUTE_COLUMNS[column],
+                place_id=place.pk,
+                recorded_by_id=self.ctx.actor.pk,
             )
             self.add(column, event)
 
@@ -365,14 +381,14 @@ class _Writer:
             return
         actor = self.ctx.actor
         proceeding = Proceeding(
-            case=self.case,
+            case_id=self.case.pk,
             complaint_filed_on=complaint,
             authority=Authority.UNKNOWN,
             investigation_file=v.get("investigation_file") or "",
             status=end if ended_on else ProceedingStatus.INVESTIGATION,
             status_changed_on=ended_on or opened_on or timezone.localdate(),
             decline_reason=DeclineReason.UNKNOWN if end == ProceedingStatus.DECLINED else "",
-            created_by=actor,
+            created_by_id=actor.pk,
         )
         self.add(LEGAL, proceeding)
         # The proceeding's status history, as legal.services writes it: opened (the complaint, or the day the
@@ -402,7 +418,7 @@ class _Writer:
         if current is not None and current.decision == decision:
             return
         record = ConsentRecord(  # the current decision follows the import's announcement (redalert.consent.followers)
-            case=self.case,
+            case_id=self.case.pk,
             purpose=purpose,
             decision=decision,
             given_by_name="",
@@ -410,12 +426,12 @@ class _Writer:
             method=ConsentMethod.SIGNED_FORM,
             decided_on=timezone.localtime(self.case.reported_at).date(),
             notes=self.note[:500],
-            recorded_by=self.ctx.actor,
+            recorded_by_id=self.ctx.actor.pk,
         )
         self.add("", record)  # inserted (never changed) with the row's other child rows, before the announcement
         line = TimelineEvent(
-            case=self.case,
-            actor=self.ctx.actor,
+            case_id=self.case.pk,
+            actor_id=self.ctx.actor.pk,
             kind=TimelineKind.CONSENT,
             summary_data={"purpose": purpose, "decision": decision},
         )
@@ -426,7 +442,7 @@ class _Writer:
         located_on = self.case.located_on
         for s in self.row.services:
             service = Service(
-                case=self.case,
+                case_id=self.case.pk,
                 service_type=s.service_type,
                 recipient=s.recipient,
                 family_relationship=Relationship.UNKNOWN if s.recipient == Recipient.FAMILY else "",
@@ -435,7 +451,7 @@ class _Writer:
                 provider=ProviderKind.UNKNOWN,
                 cost=s.cost,
                 currency=s.currency,
-                recorded_by=self.ctx.actor,
+                recorded_by_id=self.ctx.actor.pk,
             )
             self.add(SERVICES, service)
 
@@ -443,13 +459,13 @@ class _Writer:
         self.drop_owned(EXPENSES, Expense)
         for e in self.row.expenses:
             expense = Expense(
-                case=self.case,
+                case_id=self.case.pk,
                 category=e.category,
                 spent_on=e.spent_on,
                 amount=e.amount,
                 currency=e.currency,
                 description=self.note[:300],
-                recorded_by=self.ctx.actor,
+                recorded_by_id=self.ctx.actor.pk,
             )
             self.add(EXPENSES, expense)
 
@@ -531,35 +547,35 @@ def create_rows(ctx: WriteContext, rows: list[ParsedRow]) -> None:
             writer.set_history(row.history)
         cases.append(case)
         writers.append(writer)
-    Case.objects.bulk_create(cases)
+    insert(Case, cases, ids=True)
     people = []
     for writer in writers:
         person = MissingPerson(case=writer.case)
         writer.set_fields(person, PERSON_FIELDS, set(writer.row.present))
         person.derive()  # the search name and the age at disappearance, as its save() derives them
         people.append(person)
-    MissingPerson.objects.bulk_create(people, batch_size=500)
+    insert(MissingPerson, people, ids=False)
     if actor.works_on_cases:
-        TeamMembership.objects.bulk_create([TeamMembership(case=c, user=actor, added_by=actor) for c in cases])
-    imported = ImportedCase.objects.bulk_create(
-        [
-            ImportedCase(
-                organisation=ctx.organisation,
-                source_reference=writer.row.reference,
-                case=writer.case,
-                first_job=ctx.job,
-                last_job=ctx.job,
-                line=writer.row.line,
-                fingerprints=fingerprints(writer.row),
-            )
-            for writer in writers
-        ]
-    )
+        memberships = [TeamMembership(case_id=c.pk, user_id=actor.pk, added_by_id=actor.pk) for c in cases]
+        insert(TeamMembership, memberships, ids=False)
+    imported = [
+        ImportedCase(
+            organisation=ctx.organisation,
+            source_reference=writer.row.reference,
+            case=writer.case,
+            first_job=ctx.job,
+            last_job=ctx.job,
+            line=writer.row.line,
+            fingerprints=fingerprints(writer.row),
+        )
+        for writer in writers
+    ]
+    insert(ImportedCase, imported, ids=True)
     for writer, mapping in zip(writers, imported, strict=True):
         writer.imported = mapping
         writer.children(set(mapping.fingerprints), report_line=True)
     pending.flush()
-    ImportedObject.objects.bulk_create([mark for writer in writers for mark in writer.marks()], batch_size=1000)
+    insert(ImportedObject, [mark for writer in writers for mark in writer.marks()], ids=False)
     job_id = ctx.job.pk if ctx.job else None
     audit_record_many(
         actor,
