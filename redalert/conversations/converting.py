@@ -24,6 +24,7 @@ from redalert.audit.models import AuditAction
 from redalert.cases import services as case_services
 from redalert.cases.photos import CleanPhoto, PhotoError, clean_photo
 from redalert.conversations.models import Conversation, ConversationStatus, Direction, Media, MediaStatus, Medium
+from redalert.conversations.rules import Refused, check
 from redalert.matching import services as matching_services
 from redalert.matching.models import AdditionalReport
 from redalert.tips.models import Tip
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from redalert.cases.models import Case
 
 
-class AlreadyConverted(ValueError):
+class AlreadyConverted(Refused):
     """The conversation already became a record."""
 
 
@@ -50,8 +51,10 @@ def transcript(conversation: Conversation) -> str:
     return "\n".join(lines)
 
 
-def _lock(conversation: Conversation) -> Conversation:
+def _lock(conversation: Conversation, case: Case | None = None) -> Conversation:
+    """The conversation locked; refused if it became a record, was anonymised, or the case was erased."""
     locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    check(locked, case)
     if locked.status == ConversationStatus.CONVERTED:
         raise AlreadyConverted(_("This conversation was already turned into a record."))
     return locked
@@ -105,7 +108,7 @@ def to_tip(
         contact_email=contact if conversation.medium == Medium.EMAIL else "",
     )
     with transaction.atomic():
-        locked = _lock(conversation)
+        locked = _lock(conversation, case)
         tip = receive_tip(case, data, client=locked.sender_key, language=locked.language or "es")
         _mark(conversation, actor, tip=tip, case=case)
         audit_record(
@@ -161,7 +164,7 @@ def to_existing_case(
 ) -> AdditionalReport:
     """A further report of the same disappearance on an existing case (the caller checked she may edit it)."""
     with transaction.atomic():
-        _lock(conversation)
+        _lock(conversation, case)
         added = matching_services.add_report(case, report, actor=actor, request=request)
         _mark(conversation, actor, case=case, additional_report=added)
         audit_record(

@@ -14,6 +14,7 @@ from redalert.audit.log import record as audit_record
 from redalert.audit.models import AuditAction
 from redalert.conversations.converting import AlreadyConverted
 from redalert.conversations.models import Conversation, ConversationStatus
+from redalert.conversations.rules import check
 from redalert.hotline.actions import open_contact as hotline_open_contact
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ def open_contact(conversation: Conversation, *, actor: User, request: HttpReques
         raise PermissionError
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        check(locked)
         if locked.status == ConversationStatus.CONVERTED:
             raise AlreadyConverted(_("This conversation was already turned into a record."))
         contact = hotline_open_contact(

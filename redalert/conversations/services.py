@@ -36,6 +36,7 @@ from redalert.conversations.models import (
     Message,
     Provider,
 )
+from redalert.conversations.rules import check
 from redalert.conversations.senders import region_of, sender_key
 from redalert.outbox.enqueue import enqueue_email, enqueue_inbound_media, enqueue_provider_message
 
@@ -230,8 +231,9 @@ def _send_spec(account: ChannelAccount, conversation: Conversation, text: str) -
 
 
 def reply(conversation: Conversation, text: str, *, actor: User, request: HttpRequest | None = None) -> Message:
-    """A member's reply, queued in the outbox and audited."""
+    """A member's reply, queued in the outbox and audited; refused on an anonymised conversation (nobody to answer)."""
     with transaction.atomic():
+        check(Conversation.objects.select_for_update().get(pk=conversation.pk))
         message = queue_reply(conversation, text, actor=actor)
         audit_record(actor, AuditAction.CREATE, message, request=request, detail={"what": "conversation reply"})
     return message

@@ -41,6 +41,7 @@ from redalert.conversations.models import (
     Provider,
 )
 from redalert.conversations.permissions import may_connect_channels, may_use_inbox
+from redalert.conversations.rules import Refused, refusal
 from redalert.conversations.senders import masked
 from redalert.matching import services as matching_services
 
@@ -94,6 +95,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conversation": conversation,
             "history": history,
             "sender": conversation.sender,
+            "refusal": refusal(conversation),
             "reply_form": ReplyForm(),
             "tip_form": TipForm(user=user),
             "may_report": may(user, Action.CREATE),
@@ -102,15 +104,30 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _refused(request: HttpRequest, conversation: Conversation) -> HttpResponse | None:
+    """The answer to an action refused on the conversation (anonymised): its page, with the reason."""
+    reason = refusal(conversation)
+    if not reason:
+        return None
+    messages.error(request, reason)
+    return redirect("conversations:detail", pk=conversation.pk)
+
+
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     user = _member(request)
     conversation = _conversation(user, pk)
+    if refused := _refused(request, conversation):
+        return refused
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The reply was not sent: write a message."))
         return redirect("conversations:detail", pk=pk)
-    services.reply(conversation, form.cleaned_data["text"], actor=user, request=request)
+    try:
+        services.reply(conversation, form.cleaned_data["text"], actor=user, request=request)
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("conversations:detail", pk=pk)
     messages.success(request, _("Reply queued: it leaves in a few seconds."))
     return redirect("conversations:detail", pk=pk)
 
@@ -128,6 +145,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 def to_tip(request: HttpRequest, pk: int) -> HttpResponse:
     user = _member(request)
     conversation = _conversation(user, pk)
+    if refused := _refused(request, conversation):
+        return refused
     form = TipForm(request.POST, user=user)
     if not form.is_valid():
         messages.error(request, _("The tip was not saved: choose a case and describe what she said."))
@@ -142,7 +161,7 @@ def to_tip(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
             request=request,
         )
-    except converting.AlreadyConverted as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("conversations:detail", pk=pk)
     messages.success(request, _("Tip %(code)s added to case %(ref)s.") % {"code": tip.code, "ref": case.reference})
@@ -169,6 +188,8 @@ def to_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not may(user, Action.CREATE) or user.organisation is None:
         raise Http404("No such page.")
     conversation = _conversation(user, pk)
+    if refused := _refused(request, conversation):
+        return refused
     region = user.organisation.country
     post = request.POST if request.method == "POST" else None
     report_form = CaseReportForm(post, prefix="report", phone_region=region, initial=_report_initial(conversation))
@@ -198,7 +219,7 @@ def to_report(request: HttpRequest, pk: int) -> HttpResponse:
         case = converting.to_new_case(
             conversation, data, actor=user, duplicates=duplicates, reason=reason, request=request
         )
-    except converting.AlreadyConverted as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("conversations:detail", pk=pk)
     messages.success(request, _("Report recorded as %(ref)s.") % {"ref": case.reference})
@@ -223,7 +244,7 @@ def _add_to_case(
     report = matching_services.report_from_intake(report_form.cleaned_data, person, case)
     try:
         converting.to_existing_case(conversation, case, report, actor=user, request=request)
-    except converting.AlreadyConverted as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("conversations:detail", pk=conversation.pk)
     messages.success(request, _("The report was added to case %(ref)s.") % {"ref": case.reference})
@@ -234,9 +255,11 @@ def _add_to_case(
 def to_contact(request: HttpRequest, pk: int) -> HttpResponse:
     user = _member(request)
     conversation = _conversation(user, pk)
+    if refused := _refused(request, conversation):
+        return refused
     try:
         url = hotline_link.open_contact(conversation, actor=user, request=request)
-    except converting.AlreadyConverted as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("conversations:detail", pk=pk)
     messages.success(request, _("Hotline contact opened."))

@@ -28,6 +28,7 @@ from redalert.hotline.choices import CHECKLIST_CHOICES, Answer, CallerRelation, 
 from redalert.hotline.models import Contact
 from redalert.matching.models import AdditionalReport
 from redalert.matching.services import add_report
+from redalert.retention.rules import erased_refusal
 from redalert.tips.models import Tip
 from redalert.tips.services import TipData, client_hash, receive_tip
 
@@ -146,7 +147,11 @@ def save_details(
     contact: Contact, values: Mapping[str, Any], *, by: User, request: HttpRequest | None = None
 ) -> Contact:
     """Save what the desk's form collected (validated by redalert.hotline.forms); the caller's contact data is kept
-    only if she agrees to be contacted back, and erased when she withdraws that."""
+    only if she agrees to be contacted back, and erased when she withdraws that. Refused on a contact of a case whose
+    identity was erased: what it said went with the erasure and must not come back."""
+    reason = erased_refusal(contact.case_id)
+    if reason:
+        raise ContactError(reason)
     fields = [name for name in values if name != "indicators"]
     with transaction.atomic():
         for name in fields:
@@ -206,14 +211,19 @@ def _converted(contact: Contact, *, outcome: str, fields: list[str]) -> None:
     contact.save(update_fields=[*fields, "converted_at", "outcome", "updated_at"])
 
 
-def _check_unconverted(contact: Contact) -> None:
+def _check_unconverted(contact: Contact, case: Case | None = None) -> None:
+    """Refused if the contact already became a report or a tip, or the case's identity was erased (nothing new is
+    recorded on an erased case: redalert.retention.rules)."""
     if contact.case_id is not None or contact.tip_id is not None:
         raise ContactError(_("This contact already became a report or a tip."))
+    reason = erased_refusal(case)
+    if reason:
+        raise ContactError(reason)
 
 
 def link_new_report(contact: Contact, case: Case, *, by: User, request: HttpRequest | None = None) -> Contact:
     """Tie the contact to the case just opened from it (same organisation; once)."""
-    _check_unconverted(contact)
+    _check_unconverted(contact, case)
     if case.organisation_id != contact.organisation_id:
         raise ContactError(_("The case belongs to another organisation."))
     with transaction.atomic():
@@ -242,7 +252,7 @@ def add_to_case(
 ) -> AdditionalReport:
     """Add the contact to an existing case as a further report (matching's AdditionalReport): the caller's details
     only if she agreed to be contacted back."""
-    _check_unconverted(contact)
+    _check_unconverted(contact, case)
     if case.organisation_id != contact.organisation_id:
         raise ContactError(_("The case belongs to another organisation."))
     agrees = contact.caller_agrees_to_contact
@@ -282,7 +292,7 @@ def add_tip(
 ) -> Tip:
     """Add what the caller said as a tip on a case (tips.services.receive_tip: timeline, team notices); the caller's
     details go with it only if she agreed to be contacted back."""
-    _check_unconverted(contact)
+    _check_unconverted(contact, case)
     if case.organisation_id != contact.organisation_id:
         raise ContactError(_("The case belongs to another organisation."))
     description = description.strip()

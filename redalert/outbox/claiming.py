@@ -15,6 +15,7 @@ message's channel and knows nothing else about them.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from redalert.outbox import gates
 from redalert.outbox.attachments import prefetch_attachments
 from redalert.outbox.channels import PreparedSend, Transports, preparer_for, sender_for
 from redalert.outbox.conf import setting
-from redalert.outbox.models import DeliveryAttempt, OutboundMessage, Outcome, Status
+from redalert.outbox.models import Channel, DeliveryAttempt, OutboundMessage, Outcome, Status
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,28 @@ def send(message: OutboundMessage, transports: Transports | None = None) -> None
             transports.close()
 
 
+# Why a message with no recipient is held (the outbox's log, not an interface string).
+NO_RECIPIENT = "no recipient address (erased or anonymised): not sent"
+
+
+def no_recipient(message: OutboundMessage) -> str:
+    """Why the message has nobody to go to (an erased or anonymised address), or '' when it has someone.
+
+    An e-mail or webhook names its recipient in `to`; an SMS/WhatsApp message in its encrypted spec (`to` is only a
+    label). A download of received media has no recipient and is never held by this rule."""
+    if message.channel == Channel.INBOUND_MEDIA:
+        return ""
+    if message.channel == Channel.MESSAGING:
+        try:
+            spec = json.loads(message.secret or "{}")
+        except ValueError:
+            return NO_RECIPIENT
+        recipient = str(spec.get("to") or "").removeprefix("whatsapp:") if isinstance(spec, dict) else ""
+    else:
+        recipient = message.to
+    return "" if recipient.strip() else NO_RECIPIENT
+
+
 def _withhold(message: OutboundMessage, reason: str) -> None:
     now = timezone.now()
     with transaction.atomic():
@@ -124,7 +147,7 @@ def _sent(messages: Sequence[OutboundMessage]) -> list[DeliveryAttempt]:
 def deliver(message: OutboundMessage, transports: Transports | None = None) -> bool:
     """Send a claimed message, record the attempt, and mark it sent, scheduled for retry, failed or withheld."""
     try:
-        reason = gates.refusal(message.gate)
+        reason = no_recipient(message) or gates.refusal(message.gate)
         if reason:
             _withhold(message, reason)
             return False
@@ -207,7 +230,7 @@ def deliver_many(
                 not_tried.append(message)
                 continue
             try:
-                reason = gates.refusal(message.gate)
+                reason = no_recipient(message) or gates.refusal(message.gate)
                 if reason:
                     _withhold(message, reason)
                     continue

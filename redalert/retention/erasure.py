@@ -30,6 +30,7 @@ from redalert.care.models import Objective, PlanAction, Service
 from redalert.cases.models import Case, FamilyContact, MissingPerson, Note, Photo, TimelineEvent
 from redalert.changes.announce import Kind, announce
 from redalert.consent.models import ConsentRecord
+from redalert.found import erasure as found_erasure
 from redalert.imports.models import ImportedCase
 from redalert.investigation.models import (
     CustodyEvent,
@@ -48,8 +49,9 @@ from redalert.places.models import Place, PlaceKind
 from redalert.public.models import Publication
 from redalert.public.services import set_public
 from redalert.retention.models import ErasedCase, ErasureReason
-from redalert.retention.registry import FileRef, case_erasers
+from redalert.retention.registry import Erased, FileRef, case_erasers, register_case_eraser
 from redalert.retention.registry import stored_files as _files
+from redalert.tasks import erasure as tasks_erasure
 from redalert.tips.models import Tip
 
 if TYPE_CHECKING:
@@ -102,14 +104,66 @@ def _erase_case_file(case: Case) -> list[FileRef]:
     _erase_person(case)
     FamilyContact.objects.filter(case=case).delete()
     Note.objects.filter(case=case).delete()  # free text; their timeline lines go with them
-    for event in TimelineEvent.objects.filter(case=case, summary_data__has_key="reason"):
-        data = dict(event.summary_data)
-        data.pop("reason", None)
-        TimelineEvent.objects.filter(pk=event.pk).update(summary_data=data)
+    _erase_timeline(case)
     photos = Photo.objects.filter(case=case)
     files = _files(photos, "image")
     photos.delete()
     return files
+
+
+# The keys of a timeline line's summary that say what kind of thing happened (codes, counts, references of cases
+# and alerts, staff usernames, an authority's name), never who she is. Any other key (the free-text "reason" of a
+# status change, or a key added later) is dropped when the identity is erased: unknown is treated as identifying.
+TIMELINE_KEPT_KEYS = frozenset(
+    {
+        "channel",
+        "fields",
+        "added",
+        "removed",
+        "photo",
+        "relationship",
+        "from",
+        "to",
+        "on",
+        "purpose",
+        "decision",
+        "public",
+        "code",
+        "event",
+        "number",
+        "kind",
+        "recipients",
+        "authority",
+        "hours",
+        "reminded",
+        "other",
+        "merge",
+        "additional_report",
+    }
+)
+
+
+def _erase_timeline(case: Case) -> None:
+    for pk, data in TimelineEvent.objects.filter(case=case).values_list("pk", "summary_data"):
+        if isinstance(data, dict) and set(data) - TIMELINE_KEPT_KEYS:
+            kept = {key: value for key, value in data.items() if key in TIMELINE_KEPT_KEYS}
+            TimelineEvent.objects.filter(pk=pk).update(summary_data=kept)
+
+
+def _erase_found(case: Case) -> Erased:
+    erased = found_erasure.erase_for_case(case)
+    return Erased(erased.count, [FileRef(storage, name) for storage, name in erased.files])
+
+
+def _erase_tasks(case: Case) -> Erased:
+    return Erased(tasks_erasure.erase_for_case(case))
+
+
+def register_own_steps() -> None:
+    """The steps of apps below retention (they may not import the registry): each app owns its function, retention
+    registers it (RetentionConfig.ready), so it runs and is counted like the steps of the apps above."""
+    register_case_eraser("found_people", _erase_found)
+    register_case_eraser("tasks", _erase_tasks)
 
 
 def _erase_public(case: Case, actor: Any) -> None:
