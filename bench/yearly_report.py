@@ -1,6 +1,6 @@
 """The yearly report at scale (issue 14: one organisation's year of 1,000,000 cases in at most 2 s on PostgreSQL).
 
-Usage: bench/yearly_report.py [--cases N] [--runs R] [--postgres URL] [--keep-db NAME] [--demo]
+Usage: bench/yearly_report.py [--cases N] [--runs R] [--postgres URL] [--keep-db NAME] [--demo] [--queries]
 
 Default (bulk): in a scratch PostgreSQL database that it creates and drops (or, with --keep-db, one it builds once,
 keeps and reuses), migrate, load the gazetteer and write N cases (default 100,000; `make bench`) into one
@@ -11,7 +11,8 @@ the three years before this one. Then, in one child process, R times each (after
 - the baseline: one plain SQL `GROUP BY` over the same rows (the organisation's cases reported by the end of the
   year and not closed before it, joined to their missing person, counted by sex);
 and prints the p50 and p95 of both, their ratio, the cases worked, and the peak memory of the report process
-(its maximum resident set size, and the peak of Python allocations during one report, by tracemalloc).
+(its maximum resident set size, and the peak of Python allocations during one report, by tracemalloc), and the
+load average at the start and the end. --queries: then one more report with every query timed, the slowest first.
 
 The 1,000,000-case measurement (about 2 minutes to write the cases; keep the database to re-measure):
     .venv/bin/python bench/yearly_report.py --cases 1000000 --keep-db bench_report
@@ -40,7 +41,32 @@ from typing import Any
 from common import DEFAULT_PG, PYTHON, ROOT, manage, median_p95, postgres_database, postgres_reachable
 
 
-def measure_bulk(cases: int, runs: int) -> None:
+def time_queries(report: Any) -> None:
+    """One report with every query timed (the slowest first): where the time goes."""
+    from django.db import connection
+
+    timed: list[tuple[float, str]] = []
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - started, sql))
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(wrapper):
+        report()
+    total = time.perf_counter() - started
+    print(
+        f"  one report with its queries timed: {total * 1000:.0f} ms, {len(timed)} queries, "
+        f"{sum(t for t, _sql in timed) * 1000:.0f} ms in them (load average {os.getloadavg()[0]:.1f}); the slowest:"
+    )
+    for seconds, sql in sorted(timed, key=lambda item: -item[0])[:12]:
+        print(f"    {seconds * 1000:7.1f} ms  {' '.join(sql.split())[:150]}")
+
+
+def measure_bulk(cases: int, runs: int, queries: bool = False) -> None:
     """Runs in the child process, with the scratch database's settings: bulk cases, report against a GROUP BY."""
     import resource
     import tracemalloc
@@ -90,6 +116,7 @@ def measure_bulk(cases: int, runs: int) -> None:
     translation.activate("es")
     report = yearly_report(scope, year)  # warm-up: connection, translations, imports
     baseline()
+    load_start = os.getloadavg()[0]
     timings: dict[str, list[float]] = {"report": [], "baseline": []}
     cpu: list[float] = []
     for _n in range(runs):
@@ -116,9 +143,11 @@ def measure_bulk(cases: int, runs: int) -> None:
         f"    ratio report / baseline (p50): {report_p50 / base_p50:.1f}\n"
         f"    peak memory of the report process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
         f"resident; Python allocations during one report peak at {peak / 2**20:.0f} MB\n"
-        f"    load average {os.getloadavg()[0]:.1f}",
+        f"    load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
         flush=True,
     )
+    if queries:
+        time_queries(lambda: yearly_report(scope, year))
 
 
 def measure(runs: int) -> None:
@@ -202,6 +231,7 @@ def main() -> None:
         "--keep-db", default="", help="build into (or reuse, migrated to the current code) this database and keep it"
     )
     parser.add_argument("--demo", action="store_true", help="measure over seed_demo's organisations instead")
+    parser.add_argument("--queries", action="store_true", help="also time every query of one report (bulk only)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -209,7 +239,7 @@ def main() -> None:
         if args.demo:
             measure(args.runs)
         else:
-            measure_bulk(args.cases, args.runs)
+            measure_bulk(args.cases, args.runs, args.queries)
         return
     if not postgres_reachable(args.postgres):
         print(f"postgresql: not reachable at {args.postgres}, skipped")
@@ -238,6 +268,7 @@ def main() -> None:
             print(f"postgresql: reusing the database {name}", flush=True)
         child = [PYTHON, str(Path(__file__).resolve()), "--measure", "--runs", str(args.runs)]
         child += ["--demo"] if args.demo else ["--cases", str(args.cases)]
+        child += ["--queries"] if args.queries else []
         subprocess.run(child, cwd=ROOT, env=env, check=True)
 
 

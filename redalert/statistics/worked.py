@@ -34,6 +34,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from django.db import connections, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import (
     Count,
@@ -596,21 +597,34 @@ class YearCases:
         self.candidates = year_candidates(cases, self.period)
         conditions = class_conditions(self.period)
         year_facts = year_candidates(facts, self.period)
-        self._simple: QuerySet[Any] = (
-            year_facts.filter(reopened=False)
-            .filter(conditions[WORKED] | conditions[FOLLOW_UP])
-            .annotate(case_class=class_expression(self.period))
+        # Every case never reopened, with its class (0 for one neither searched for nor followed up in the year):
+        # what the counts group, in one pass each, keeping the served classes in Python rather than testing the
+        # class conditions twice per row in SQL.
+        self._classed: QuerySet[Any] = year_facts.filter(reopened=False).annotate(
+            case_class=class_expression(self.period)
         )
-        self._reopened = self.candidates.filter(pk__in=year_facts.filter(reopened=True).values("pk"))
+        self._simple: QuerySet[Any] = self._classed.filter(conditions[WORKED] | conditions[FOLLOW_UP])
+        # Read through the partial index statistics_fact_reopened (a handful of rows), not a scan of the year.
+        self._reopened_ids = year_facts.filter(reopened=True).values_list("pk", flat=True)
 
     # The reopened cases: classed in Python, with their rows and outcomes.
     @cached_property
     def _reopened_classes(self) -> dict[int, tuple[int, CaseRow, str | None]]:
-        rows, closed_on = load_rows(self._reopened)
+        ids = sorted(self._reopened_ids)
+        if not ids:
+            return {}
+        rows: dict[int, CaseRow] = {}
+        closed_on: dict[int, date | None] = {}
+        outcomes: dict[int, str] = {}
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            chunk_rows, chunk_closed = load_rows(self.candidates.filter(pk__in=chunk))
+            rows.update(chunk_rows)
+            closed_on.update(chunk_closed)
+            outcomes.update(Outcome.objects.filter(case__in=chunk).order_by().values_list("case_id", "result"))
         if not rows:
             return {}
         histories = status_changes_of(rows)
-        outcomes = dict(Outcome.objects.filter(case__in=self._reopened).order_by().values_list("case_id", "result"))
         classes: dict[int, tuple[int, CaseRow, str | None]] = {}
         for pk, row in rows.items():
             c = class_of(self.period, row.reported_on, row.located_on, closed_on[pk], histories.get(pk, []))
@@ -637,12 +651,39 @@ class YearCases:
         return groups
 
     def _count_groups(self) -> dict[tuple[str, ...], Counter[tuple[int, Group]]]:
-        """One GROUP BY over the cases never reopened for each grouping of COUNTED."""
+        """The counts of every grouping of COUNTED over the cases never reopened: on PostgreSQL in one scan when the
+        planner can hash every grouping (`_count_grouping_sets`), else one GROUP BY for each."""
+        counted = self._count_grouping_sets() if connections[self._classed.db].vendor == "postgresql" else None
+        if counted is None:
+            counted = self._count_groups_one_by_one()
+        return {
+            # The classes of no case searched for or followed up in the year are dropped here (the class says it),
+            # and the alive/deceased grouping keeps the cases located in the year, all it is read for.
+            grouping: Counter(
+                {
+                    (c, values): n
+                    for (c, values), n in counts.items()
+                    if (is_located(c) if grouping == LOCATED_ONLY else is_served(c))
+                }
+            )
+            for grouping, counts in counted.items()
+        }
+
+    def _grouped_rows(self, grouping: tuple[str, ...]) -> QuerySet[Any]:
+        """The class and the values of `grouping` of every case never reopened (a row per case)."""
+        return (
+            self._classed.annotate(**{f"d_{d}": DIMENSIONS[d] for d in grouping})
+            .order_by()
+            .values_list("case_class", *(f"d_{d}" for d in grouping))
+        )
+
+    def _count_groups_one_by_one(self) -> dict[tuple[str, ...], Counter[tuple[int, Group]]]:
+        """One GROUP BY for each grouping of COUNTED (each computes the class of every row again)."""
         counted: dict[tuple[str, ...], Counter[tuple[int, Group]]] = {}
         conditions = class_conditions(self.period)
         for grouping in COUNTED:
-            cases = self._simple
-            if grouping == LOCATED_ONLY:  # the outcome is joined for these cases only
+            cases = self._classed
+            if grouping == LOCATED_ONLY:  # what the alive/deceased table reads: the cases located in the year
                 cases = cases.filter(conditions[WORKED] & conditions[LOCATED_IN_YEAR])
             rows = (
                 cases.annotate(**{f"d_{d}": DIMENSIONS[d] for d in grouping})
@@ -652,6 +693,39 @@ class YearCases:
                 .values_list("case_class", *(f"d_{d}" for d in grouping), "n")
             )
             counted[grouping] = Counter({(c, tuple(values)): n for c, *values, n in rows})
+        return counted
+
+    def _count_grouping_sets(self) -> dict[tuple[str, ...], Counter[tuple[int, Group]]] | None:
+        """Every grouping of COUNTED in one scan that computes each row's class once (PostgreSQL's GROUPING SETS),
+        or None when the planner would sort for any of them: sorted grouping sets are slower than one GROUP BY for
+        each. The class is computed below an OFFSET 0 so that the planner does not estimate its groups from the
+        dates it is computed from (as many as the rows): with that estimate it never hashes."""
+        dimensions = list(dict.fromkeys(d for grouping in COUNTED for d in grouping))
+        sql, params = self._grouped_rows(tuple(dimensions)).query.sql_with_params()
+        names = ["c", *(f"d{i}" for i in range(len(dimensions)))]
+        columns = ", ".join(names)
+        sets = ", ".join(
+            "(" + ", ".join(["c", *(f"d{dimensions.index(d)}" for d in grouping)]) + ")" for grouping in COUNTED
+        )
+        query = (
+            f"SELECT {columns}, GROUPING({columns}), COUNT(*) FROM ({sql} OFFSET 0) AS classed ({columns}) "  # noqa: S608
+            f"GROUP BY GROUPING SETS ({sets})"
+        )
+        # GROUPING(...) has a bit set, the first column the highest, for each column a row's set does not group.
+        masks = {
+            sum(1 << (len(dimensions) - 1 - i) for i, d in enumerate(dimensions) if d not in grouping): grouping
+            for grouping in COUNTED
+        }
+        counted: dict[tuple[str, ...], Counter[tuple[int, Group]]] = {grouping: Counter() for grouping in COUNTED}
+        with transaction.atomic(using=self._classed.db), connections[self._classed.db].cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_SETS_WORK_MEM}'")
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {query}", params)
+            if _plan_sorts(cursor.fetchone()[0][0]["Plan"]):
+                return None
+            cursor.execute(query, params)
+            for c, *values, mask, n in cursor.fetchall():
+                grouping = masks[mask]
+                counted[grouping][(c, tuple(values[dimensions.index(d)] for d in grouping))] += n
         return counted
 
     def count(self, predicate: ClassPredicate) -> int:
@@ -733,6 +807,16 @@ class YearCases:
         predicate = is_served if served else is_worked
         reopened = [pk for pk, (c, _row, _outcome) in self._reopened_classes.items() if predicate(c)]
         return Case.objects.filter(Q(pk__in=simple) | Q(pk__in=reopened)).values("id")
+
+
+# The memory PostgreSQL may give the hash tables of the grouping sets (SET LOCAL, for that query): the planner
+# hashes them only if its estimate of their groups fits. A report's groups take a few MB.
+GROUPING_SETS_WORK_MEM = "64MB"
+
+
+def _plan_sorts(plan: dict[str, Any]) -> bool:
+    """Whether a plan (EXPLAIN's JSON) sorts anywhere."""
+    return plan.get("Node Type") == "Sort" or any(_plan_sorts(child) for child in plan.get("Plans", []))
 
 
 def direct_result(outcome: str | None, status: str) -> str | None:
