@@ -1,7 +1,9 @@
 """What the hotline desk does: the one place that writes contacts (Zulip's actions pattern).
 
 Each function states its rule in one sentence, writes its rows and its audit entry in one transaction, and refuses
-bad input with ContactError (a translated message) before writing anything.
+bad input with ContactError (a translated message) before writing anything. Every change to an existing contact
+first locks its row and asks redalert.hotline.rules.refusal on it: nothing is recorded on an anonymised contact or
+on a contact of an erased case, whoever calls.
 
 `open_contact(organisation, *, by, channel, conversation_id=None, ...)` is also the way the conversations inbox
 (redalert.conversations) turns a conversation into a hotline contact; its signature is kept stable.
@@ -26,6 +28,7 @@ from redalert.cases.choices import ReportChannel
 from redalert.cases.models import Case
 from redalert.hotline.choices import CHECKLIST_CHOICES, Answer, CallerRelation, Channel, Outcome, Urgency
 from redalert.hotline.models import Contact
+from redalert.hotline.rules import refusal
 from redalert.matching.models import AdditionalReport
 from redalert.matching.services import add_report
 from redalert.retention.rules import erased_refusal
@@ -46,6 +49,16 @@ def _reference(organisation: Organisation) -> str:
         if not Contact.objects.filter(reference=reference).exists():
             return reference
     raise RuntimeError("Could not draw a free contact reference.")
+
+
+def _locked(contact: Contact) -> Contact:
+    """The contact's row, locked until the end of the caller's transaction; ContactError with the reason when
+    nothing more may be recorded on it (redalert.hotline.rules: anonymised, or its case erased)."""
+    row = Contact.objects.select_for_update().get(pk=contact.pk)
+    reason = refusal(row)
+    if reason:
+        raise ContactError(reason)
+    return row
 
 
 def _check_member(organisation: Organisation, by: User) -> None:
@@ -94,9 +107,10 @@ def open_contact(
 
 def record_urgency(contact: Contact, urgency: str, *, by: User, request: HttpRequest | None = None) -> Contact:
     """Record the answer to the first question (is someone in immediate danger?) and when it was asked."""
-    if urgency not in Urgency.values:
-        raise ContactError(_("Say whether someone is in immediate danger."))
     with transaction.atomic():
+        _locked(contact)
+        if urgency not in Urgency.values:
+            raise ContactError(_("Say whether someone is in immediate danger."))
         contact.urgency = urgency
         contact.urgency_at = timezone.now()
         contact.save(update_fields=["urgency", "urgency_at", "updated_at"])
@@ -109,11 +123,12 @@ def record_urgency(contact: Contact, urgency: str, *, by: User, request: HttpReq
 def record_emergency_call(contact: Contact, *, by: User, authority: str, request: HttpRequest | None = None) -> Contact:
     """Record that an authority was called because someone is in immediate danger: who called it, which, and when."""
     authority = authority.strip()[:200]
-    if contact.urgency != Urgency.DANGER:
-        raise ContactError(_("Record first that someone is in immediate danger."))
-    if not authority:
-        raise ContactError(_("Say which authority was called."))
     with transaction.atomic():
+        _locked(contact)
+        if contact.urgency != Urgency.DANGER:
+            raise ContactError(_("Record first that someone is in immediate danger."))
+        if not authority:
+            raise ContactError(_("Say which authority was called."))
         contact.emergency_called_at = timezone.now()
         contact.emergency_called_by = by
         contact.emergency_authority = authority
@@ -147,13 +162,11 @@ def save_details(
     contact: Contact, values: Mapping[str, Any], *, by: User, request: HttpRequest | None = None
 ) -> Contact:
     """Save what the desk's form collected (validated by redalert.hotline.forms); the caller's contact data is kept
-    only if she agrees to be contacted back, and erased when she withdraws that. Refused on a contact of a case whose
-    identity was erased: what it said went with the erasure and must not come back."""
-    reason = erased_refusal(contact.case_id)
-    if reason:
-        raise ContactError(reason)
+    only if she agrees to be contacted back, and erased when she withdraws that. Refused on an anonymised contact or
+    a contact of a case whose identity was erased: what it said went with them and must not come back."""
     fields = [name for name in values if name != "indicators"]
     with transaction.atomic():
+        _locked(contact)
         for name in fields:
             setattr(contact, name, values[name])
         if "indicators" in values:
@@ -178,17 +191,18 @@ def close_contact(
 ) -> Contact:
     """End the contact with its outcome; a contact in immediate danger cannot end before the authority's call is
     recorded."""
-    if outcome not in Outcome.values:
-        raise ContactError(_("Choose the outcome of the contact."))
-    if not contact.urgency:
-        raise ContactError(_("Ask first whether someone is in immediate danger."))
-    if contact.danger_unhandled:
-        raise ContactError(_("Someone is in immediate danger: record the call to the authority first."))
-    if outcome == Outcome.REPORT_OPENED and contact.case_id is None:
-        raise ContactError(_("Open the report from this contact first."))
-    if outcome == Outcome.TIP_ADDED and contact.tip_id is None:
-        raise ContactError(_("Add the tip to a case from this contact first."))
     with transaction.atomic():
+        _locked(contact)
+        if outcome not in Outcome.values:
+            raise ContactError(_("Choose the outcome of the contact."))
+        if not contact.urgency:
+            raise ContactError(_("Ask first whether someone is in immediate danger."))
+        if contact.danger_unhandled:
+            raise ContactError(_("Someone is in immediate danger: record the call to the authority first."))
+        if outcome == Outcome.REPORT_OPENED and contact.case_id is None:
+            raise ContactError(_("Open the report from this contact first."))
+        if outcome == Outcome.TIP_ADDED and contact.tip_id is None:
+            raise ContactError(_("Add the tip to a case from this contact first."))
         contact.outcome = outcome
         contact.referred_to = referred_to.strip()[:200] if outcome == Outcome.REFERRAL else ""
         contact.ended_at = contact.ended_at or timezone.now()
@@ -212,9 +226,11 @@ def _converted(contact: Contact, *, outcome: str, fields: list[str]) -> None:
 
 
 def _check_unconverted(contact: Contact, case: Case | None = None) -> None:
-    """Refused if the contact already became a report or a tip, or the case's identity was erased (nothing new is
+    """Refused (inside the caller's transaction) if the contact may take nothing more (its locked row asks
+    redalert.hotline.rules), already became a report or a tip, or the case's identity was erased (nothing new is
     recorded on an erased case: redalert.retention.rules)."""
-    if contact.case_id is not None or contact.tip_id is not None:
+    row = _locked(contact)
+    if row.case_id is not None or row.tip_id is not None:
         raise ContactError(_("This contact already became a report or a tip."))
     reason = erased_refusal(case)
     if reason:
@@ -223,10 +239,10 @@ def _check_unconverted(contact: Contact, case: Case | None = None) -> None:
 
 def link_new_report(contact: Contact, case: Case, *, by: User, request: HttpRequest | None = None) -> Contact:
     """Tie the contact to the case just opened from it (same organisation; once)."""
-    _check_unconverted(contact, case)
-    if case.organisation_id != contact.organisation_id:
-        raise ContactError(_("The case belongs to another organisation."))
     with transaction.atomic():
+        _check_unconverted(contact, case)
+        if case.organisation_id != contact.organisation_id:
+            raise ContactError(_("The case belongs to another organisation."))
         contact.case = case
         _converted(contact, outcome=Outcome.REPORT_OPENED, fields=["case"])
         audit_record(
@@ -252,21 +268,21 @@ def add_to_case(
 ) -> AdditionalReport:
     """Add the contact to an existing case as a further report (matching's AdditionalReport): the caller's details
     only if she agreed to be contacted back."""
-    _check_unconverted(contact, case)
-    if case.organisation_id != contact.organisation_id:
-        raise ContactError(_("The case belongs to another organisation."))
-    agrees = contact.caller_agrees_to_contact
-    report = AdditionalReport(
-        reported_at=contact.started_at,
-        channel=ReportChannel.HOTLINE,
-        reporter_name=contact.caller_name if agrees else "",
-        reporter_relationship=RELATIONSHIP_OF_CALLER.get(contact.caller_relation, "unknown"),
-        reporter_phone=contact.caller_phone if agrees else "",
-        reporter_email=contact.caller_email if agrees else "",
-        narrative=contact.summary,
-        score=score,
-    )
     with transaction.atomic():
+        _check_unconverted(contact, case)
+        if case.organisation_id != contact.organisation_id:
+            raise ContactError(_("The case belongs to another organisation."))
+        agrees = contact.caller_agrees_to_contact
+        report = AdditionalReport(
+            reported_at=contact.started_at,
+            channel=ReportChannel.HOTLINE,
+            reporter_name=contact.caller_name if agrees else "",
+            reporter_relationship=RELATIONSHIP_OF_CALLER.get(contact.caller_relation, "unknown"),
+            reporter_phone=contact.caller_phone if agrees else "",
+            reporter_email=contact.caller_email if agrees else "",
+            narrative=contact.summary,
+            score=score,
+        )
         add_report(case, report, actor=by, request=request)
         contact.case = case
         _converted(contact, outcome=Outcome.REPORT_OPENED, fields=["case"])
@@ -292,22 +308,22 @@ def add_tip(
 ) -> Tip:
     """Add what the caller said as a tip on a case (tips.services.receive_tip: timeline, team notices); the caller's
     details go with it only if she agreed to be contacted back."""
-    _check_unconverted(contact, case)
-    if case.organisation_id != contact.organisation_id:
-        raise ContactError(_("The case belongs to another organisation."))
-    description = description.strip()
-    if not description:
-        raise ContactError(_("Write what the caller said about the case."))
-    agrees = contact.caller_agrees_to_contact
-    data = TipData(
-        description=description,
-        place=contact.place,
-        anonymous=not agrees,
-        contact_name=contact.caller_name if agrees else "",
-        contact_phone=contact.caller_phone if agrees else "",
-        contact_email=contact.caller_email if agrees else "",
-    )
     with transaction.atomic():
+        _check_unconverted(contact, case)
+        if case.organisation_id != contact.organisation_id:
+            raise ContactError(_("The case belongs to another organisation."))
+        description = description.strip()
+        if not description:
+            raise ContactError(_("Write what the caller said about the case."))
+        agrees = contact.caller_agrees_to_contact
+        data = TipData(
+            description=description,
+            place=contact.place,
+            anonymous=not agrees,
+            contact_name=contact.caller_name if agrees else "",
+            contact_phone=contact.caller_phone if agrees else "",
+            contact_email=contact.caller_email if agrees else "",
+        )
         tip = receive_tip(case, data, client=client_hash(f"hotline:{contact.reference}"), language=language)
         contact.case = case
         contact.tip = tip

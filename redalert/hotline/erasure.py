@@ -5,6 +5,8 @@ Rule, in one sentence each:
   agreement to be contacted back is withdrawn with them): the contacts linked to the case, or to one of its tips.
 - A contact linked to no case is anonymised the same way once it ended (or, never ended, started) before the
   organisation's `unlinked_contact_days`.
+- Either way the contact is marked `anonymised_at` (kept from the first time): the desk records nothing more on it
+  (redalert.hotline.rules.refusal).
 
 What stays, for the statistics and the audit: the reference, channel, dates, who took it, who was calling (the
 kind of person), urgency and the authority called, the indicators, the counts of potential victims, the place
@@ -16,7 +18,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from redalert.hotline.models import Contact
 from redalert.retention.registry import Erased, register_case_eraser, register_expiry
@@ -31,9 +35,17 @@ PERSONAL_BLANK: dict[str, Any] = {
 
 
 def blank_contacts(contacts: QuerySet[Contact]) -> int:
-    """Blank the personal fields of the contacts that still hold any; how many did (empty is stored as '')."""
+    """Blank the personal fields of the contacts that still hold any and mark every one of them anonymised
+    (`anonymised_at`, so that nothing more is recorded on it: redalert.hotline.rules); how many held something
+    (empty is stored as ''), so that a second run counts 0."""
+    now = timezone.now()
     holding = contacts.exclude(summary="", caller_name="", caller_phone="", caller_email="")
-    return holding.update(**PERSONAL_BLANK)
+    count = holding.update(
+        **PERSONAL_BLANK, anonymised_at=Coalesce(F("anonymised_at"), Value(now, output_field=DateTimeField()))
+    )
+    # Those that held nothing (nothing was said, or blanked before the marker existed) are closed to changes too.
+    contacts.filter(anonymised_at__isnull=True).update(anonymised_at=now)
+    return count
 
 
 def erase_for_case(case: Any) -> Erased:

@@ -94,6 +94,9 @@ class Contact(models.Model):
     )
     tip = models.ForeignKey("tips.Tip", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     converted_at = models.DateTimeField(null=True, blank=True)
+    # Set when erasure or retention blanked what the contact says about people (redalert.hotline.erasure); from then
+    # on nothing more is recorded on it (redalert.hotline.rules).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,7 +1,9 @@
 """The hotline desk: one screen per contact, usable during a live call on a phone, without JavaScript.
 
 Views are thin: they check permissions (redalert.hotline.permissions, access.policy for cases), validate with the
-forms and call redalert.hotline.actions (or the intake's own services for a new report).
+forms and call redalert.hotline.actions (or the intake's own services for a new report). Every view that changes a
+contact asks redalert.hotline.rules.refusal first: on an anonymised contact (or one of an erased case) the page shows
+the reason instead of the forms, and a POST stores nothing and goes back to the page with it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from redalert.audit.models import AuditAction
 from redalert.cases.choices import ReportChannel
 from redalert.cases.intake_forms import IntakeForms
 from redalert.cases.models import Case
-from redalert.hotline import actions
+from redalert.hotline import actions, rules
 from redalert.hotline.actions import RELATIONSHIP_OF_CALLER, ContactError
 from redalert.hotline.choices import Urgency
 from redalert.hotline.forms import (
@@ -104,8 +106,30 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/desk.html", {"form": form, "contacts": contacts})
 
 
+def _refused(request: HttpRequest, contact: Contact) -> HttpResponse | None:
+    """Back to the contact's page with the reason when nothing more may be recorded on it; None when it may."""
+    reason = rules.refusal(contact)
+    if reason is None:
+        return None
+    messages.error(request, reason)
+    return redirect("hotline:contact", pk=contact.pk)
+
+
 def _screen(request: HttpRequest, contact: Contact, **forms: Any) -> HttpResponse:
     user = _user(request)
+    reason = rules.refusal(contact)
+    if reason is not None:
+        # Anonymised (or its case erased): what was recorded stays readable, no form is offered.
+        return render(
+            request,
+            "hotline/contact.html",
+            {
+                "contact": contact,
+                "refusal": reason,
+                "converted": contact.case_id is not None or contact.tip_id is not None,
+                "case_visible": contact.case is not None and may(user, Action.VIEW, contact.case),
+            },
+        )
     details = forms.get("details") or DetailsForm(instance=contact, prefix="d")
     if not may_see_caller_data(user, contact):
         for name in ("caller_name", "caller_phone", "caller_email"):
@@ -142,6 +166,9 @@ def contact_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One part of the screen sent: urgency, emergency (the call to an authority), details, indicators, close."""
     user = _user(request)
     contact = contact_for(user, pk)
+    refused = _refused(request, contact)
+    if refused is not None:
+        return refused
     anchor = step
     try:
         if step == "urgency":
@@ -221,6 +248,9 @@ def contact_report(request: HttpRequest, pk: int) -> HttpResponse:
     (cases.intake_forms); the contact then records the case it became."""
     user = _user(request)
     contact = contact_for(user, pk)
+    refused = _refused(request, contact)
+    if refused is not None:
+        return refused
     if contact.case_id is not None or contact.tip_id is not None:
         messages.info(request, _("This contact already became a report or a tip."))
         return redirect("hotline:contact", pk=contact.pk)
@@ -252,6 +282,9 @@ def contact_further(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     contact = contact_for(user, pk)
     require(user.works_on_cases)
+    refused = _refused(request, contact)
+    if refused is not None:
+        return refused
     form = CaseSearchForm(request.GET or None)
     candidates: list[Any] = []
     if form.is_valid():
@@ -280,6 +313,9 @@ def contact_tip(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     contact = contact_for(user, pk)
     require(user.works_on_cases)
+    refused = _refused(request, contact)
+    if refused is not None:
+        return refused
     form = TipForm(request.POST or None, initial={"description": contact.summary})
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip().upper()
