@@ -147,20 +147,7 @@ def create_report(request: HttpRequest, case_id: Id, payload: ReportIn) -> Any:
                 errors["narrative"] = errors.pop("circumstances")
             raise invalid(errors)
         data = form.cleaned_data
-        added = matching.add_report(
-            case,
-            AdditionalReport(
-                reported_at=data["reported_at"],
-                channel=data["report_channel"],
-                reporter_name=data.get("reporter_name") or "",
-                reporter_relationship=data.get("reporter_relationship") or "unknown",
-                reporter_phone=data.get("reporter_phone") or "",
-                reporter_email=data.get("reporter_email") or "",
-                narrative=data.get("circumstances") or "",
-            ),
-            actor=user,
-            request=request,
-        )
+        added = matching.add_report(case, matching.further_report(data), actor=user, request=request)
         note_for_audit(request, case=case, additional_report=added.pk)
         response = json_response(_further(added), 201)
         response["Location"] = f"{request.path.rstrip('/')}/{added.pk}"

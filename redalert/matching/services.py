@@ -88,9 +88,8 @@ def shown_candidates(user: User, facts: PersonFacts, *, request: HttpRequest | N
     return shown
 
 
-def report_from_intake(report: dict[str, Any], person: dict[str, Any], case: Case) -> AdditionalReport:
-    """The report part of an intake form (cleaned data), as a further report of `case`, scored against it."""
-    score = compare(facts_from_intake({**person, **report}), facts_for_case(case)).score
+def further_report(report: dict[str, Any], *, score: float | None = None) -> AdditionalReport:
+    """The report part of an intake form (a CaseReportForm's cleaned data) as a further report, not saved."""
     return AdditionalReport(
         reported_at=report["reported_at"],
         channel=report["report_channel"],
@@ -101,6 +100,11 @@ def report_from_intake(report: dict[str, Any], person: dict[str, Any], case: Cas
         narrative=report.get("circumstances") or "",
         score=score,
     )
+
+
+def report_from_intake(report: dict[str, Any], person: dict[str, Any], case: Case) -> AdditionalReport:
+    """The report part of an intake form, as a further report of `case`, scored against it."""
+    return further_report(report, score=compare(facts_from_intake({**person, **report}), facts_for_case(case)).score)
 
 
 def add_report(
