@@ -21,7 +21,7 @@ from typing import Any
 from django.core.files.storage import Storage
 
 from redalert.found.models import FoundPerson, FoundPhoto
-from redalert.places.models import Place, PlaceKind
+from redalert.places.coarse import state_level
 
 
 @dataclass
@@ -44,15 +44,6 @@ PERSONAL_BLANK: dict[str, Any] = {
 }
 
 
-def _state_level(place_id: int | None) -> int | None:
-    if place_id is None:
-        return None
-    place = Place.objects.filter(pk=place_id).only("kind", "subdivision_id").first()
-    if place is not None and place.kind == PlaceKind.LOCALITY and place.subdivision_id is not None:
-        return place.subdivision_id
-    return place_id
-
-
 def erase_for_case(case: Any) -> FoundErased:
     """Blank the people found identified as the case; count those that still held something (a photo included)."""
     found = FoundPerson.objects.filter(linked_case=case)
@@ -73,5 +64,5 @@ def erase_for_case(case: Any) -> FoundErased:
     holding |= set(photos.values_list("found_id", flat=True))
     photos.delete()
     for pk, place_id in found.values_list("pk", "found_place_id"):
-        FoundPerson.objects.filter(pk=pk).update(**PERSONAL_BLANK, found_place_id=_state_level(place_id))
+        FoundPerson.objects.filter(pk=pk).update(**PERSONAL_BLANK, found_place_id=state_level(place_id))
     return FoundErased(len(holding), files)

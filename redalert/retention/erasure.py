@@ -45,7 +45,7 @@ from redalert.investigation.models import (
 )
 from redalert.legal.models import Accused, Hearing, Proceeding, StatusChange
 from redalert.matching.models import AdditionalReport, IntakeDecision
-from redalert.places.models import Place, PlaceKind
+from redalert.places.coarse import state_level
 from redalert.public.models import Publication
 from redalert.public.services import set_public
 from redalert.retention.models import ErasedCase, ErasureReason
@@ -59,16 +59,6 @@ if TYPE_CHECKING:
 
 # What replaces a required text (a name, a finding) once erased. Stored data, not an interface string.
 ERASED = "[anonimizada]"
-
-
-def state_level(place_id: int | None) -> int | None:
-    """The state (first-level subdivision) a gazetteer place lies in; a state or country stays as it is."""
-    if place_id is None:
-        return None
-    place = Place.objects.filter(pk=place_id).only("kind", "subdivision_id").first()
-    if place is not None and place.kind == PlaceKind.LOCALITY and place.subdivision_id is not None:
-        return place.subdivision_id
-    return place_id
 
 
 def _erase_person(case: Case) -> None:
