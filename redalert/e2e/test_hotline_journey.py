@@ -137,3 +137,32 @@ def test_an_analyst_reads_the_hotline_statistics_on_a_phone(live_server, phone_p
     assert (
         page.locator("#t-control").get_by_role("row", name="Violencia física").locator("td").first.inner_text() == "—"
     )
+
+
+def test_an_anonymised_contact_shows_why_nothing_more_is_recorded(
+    live_server, phone_page, screenshot, org_a, make_user
+):
+    """A year after a call that became nothing, the daily job took the caller's details down: the call-taker who
+    opens the contact on her phone reads why, and finds no form to record anything more."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from redalert.hotline.tests.test_erasure import taken
+    from redalert.retention.jobs import apply_for
+
+    call_taker = make_user(org_a, "call_taker", username="operadora")
+    contact = taken(org_a, call_taker, "Lucía Llamante")
+    Contact.objects.filter(pk=contact.pk).update(started_at=timezone.now() - timedelta(days=400))
+    assert apply_for(org_a, timezone.localdate()).counts["hotline_contacts_anonymised"] == 1
+
+    page = phone_page
+    sign_in_with_a_session(page, live_server.url, call_taker, language="es")
+    page.goto(live_server.url + reverse("hotline:contact", args=[contact.pk]))
+    page.get_by_role("heading", name="En este contacto ya no se registra nada").wait_for()
+    assert "Este contacto fue anonimizado" in page.locator("#refusal").inner_text()
+    assert page.locator("main form").count() == 0
+    assert "Lucía Llamante" not in page.content() and "4421112233" not in page.content()
+    assert fits_the_screen(page)
+    screenshot(page, "hotline-anonymised-es-phone")
