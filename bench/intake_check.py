@@ -192,21 +192,6 @@ def load(people: int) -> Any:
     tables = ["cases_case", "cases_missingperson", "matching_candidatekey"]
     recreate = drop_secondary(tables)
     # One template of each row; only the columns that differ between people are given per row.
-    case = Case(
-        organisation=org,
-        reference="",
-        status="active_search",
-        status_changed_at=now,
-        reported_at=now,
-        report_channel="family",
-        last_seen_on=now.date(),
-        last_seen_place=places[records[0].place_id],
-        created_by=user,
-        created_at=now,
-        updated_at=now,
-    )
-    person = MissingPerson(case=case, given_names="", sex="female")
-    person.organisation_id = org.pk
     case_template = Case(
         organisation=org,
         reference="",
