@@ -41,6 +41,19 @@ def provider_api() -> Iterator[ProviderStandIn]:
 
 
 @pytest.fixture
+def account(org_a: Any) -> ChannelAccount:
+    """An SMS account whose provider is never reached (a closed port): for what happens before any send."""
+    return ChannelAccount.objects.create(
+        organisation=org_a,
+        provider=Provider.TWILIO,
+        account_sid=TWILIO_SID,
+        auth_token="t",
+        sender_number="+525511110000",
+        api_base_url="http://127.0.0.1:9",
+    )
+
+
+@pytest.fixture
 def twilio_account(org_a: Any, provider_api: ProviderStandIn) -> ChannelAccount:
     return ChannelAccount.objects.create(
         organisation=org_a,

@@ -54,18 +54,6 @@ def jpeg() -> bytes:
 
 
 @pytest.fixture
-def sms(org_a: Any) -> ChannelAccount:
-    return ChannelAccount.objects.create(
-        organisation=org_a,
-        provider=Provider.TWILIO,
-        account_sid="AC" + "0" * 32,
-        auth_token="t",
-        sender_number="+525511110000",
-        api_base_url="http://127.0.0.1:9",
-    )
-
-
-@pytest.fixture
 def mail(org_a: Any) -> ChannelAccount:
     return ChannelAccount.objects.create(organisation=org_a, provider=Provider.EMAIL, address="pistas@example.org")
 
@@ -127,11 +115,11 @@ def test_the_inbox_registers_its_steps() -> None:
 
 
 def test_erasing_a_case_anonymises_its_conversations_and_nothing_of_another_case(
-    org_a: Any, staff: Any, sms: ChannelAccount, mail: ChannelAccount, make_case: Any, client_for: Any
+    org_a: Any, staff: Any, account: ChannelAccount, mail: ChannelAccount, make_case: Any, client_for: Any
 ) -> None:
     case = make_case(org_a, staff)
     other = make_case(org_a, staff, given_names="Ana")
-    as_tip = talk(sms, "+525512345678", "Vi a María Fernanda en la central", name="Lucía", photo=True)
+    as_tip = talk(account, "+525512345678", "Vi a María Fernanda en la central", name="Lucía", photo=True)
     reply(as_tip, "Gracias, Lucía. ¿Nos da su dirección?", actor=staff)
     converting.to_tip(as_tip, case, description="La vieron en la central", may_contact=True, actor=staff)
     as_report = talk(mail, "tia.rosa@example.org", "Soy su tía, Rosa Hernández")
@@ -141,14 +129,14 @@ def test_erasing_a_case_anonymises_its_conversations_and_nothing_of_another_case
         AdditionalReport(reported_at=timezone.now(), channel="other", reporter_name="Rosa Hernández"),
         actor=staff,
     )
-    through_contact = talk(sms, "+525598765432", "Llamo por la joven desaparecida")
+    through_contact = talk(account, "+525598765432", "Llamo por la joven desaparecida")
     hotline_link.open_contact(through_contact, actor=staff)
     contact = Contact.objects.get(conversation_id=through_contact.pk)
     hotline.save_details(contact, {"summary": "Escribió que la vio con El Güero"}, by=staff)
     hotline.add_to_case(contact, case, by=staff)
-    kept = talk(sms, "+525500001111", "Vi a Ana en el mercado", photo=True)
+    kept = talk(account, "+525500001111", "Vi a Ana en el mercado", photo=True)
     converting.to_tip(kept, other, description="Vista en el mercado", may_contact=False, actor=staff)
-    unlinked = talk(sms, "+525522223333", "Necesito información")
+    unlinked = talk(account, "+525522223333", "Necesito información")
     files = [Path(m.file.path) for m in Media.objects.exclude(file="")]
     mine = [Path(m.file.path) for m in Media.objects.filter(message__conversation=as_tip).exclude(file="")]
     assert mine and all(f.exists() for f in files)
@@ -194,16 +182,16 @@ def test_erasing_a_case_anonymises_its_conversations_and_nothing_of_another_case
 
 
 def test_the_daily_job_anonymises_expired_unlinked_conversations_only(
-    org_a: Any, staff: Any, sms: ChannelAccount, make_case: Any
+    org_a: Any, staff: Any, account: ChannelAccount, make_case: Any
 ) -> None:
     today = timezone.localdate()
-    old = talk(sms, "+525511112222", "Hola, ¿me ayudan?", photo=True)
-    recent = talk(sms, "+525533334444", "Hola de nuevo")
-    linked = talk(sms, "+525555556666", "La vi ayer")
+    old = talk(account, "+525511112222", "Hola, ¿me ayudan?", photo=True)
+    recent = talk(account, "+525533334444", "Hola de nuevo")
+    linked = talk(account, "+525555556666", "La vi ayer")
     converting.to_tip(linked, make_case(org_a, staff), description="vista", may_contact=True, actor=staff)
-    via_unlinked_contact = talk(sms, "+525577778888", "Llamada de información")
+    via_unlinked_contact = talk(account, "+525577778888", "Llamada de información")
     hotline_link.open_contact(via_unlinked_contact, actor=staff)
-    via_linked_contact = talk(sms, "+525599990000", "Sé algo de la joven")
+    via_linked_contact = talk(account, "+525599990000", "Sé algo de la joven")
     hotline_link.open_contact(via_linked_contact, actor=staff)
     hotline.add_to_case(
         Contact.objects.get(conversation_id=via_linked_contact.pk), make_case(org_a, staff, given_names="Ana"), by=staff
@@ -228,6 +216,6 @@ def test_the_daily_job_anonymises_expired_unlinked_conversations_only(
     assert apply_for(org_a, today).counts["conversations_anonymised"] == 0
 
     # She writes again: nothing finds her old conversation, a new one starts.
-    again = talk(sms, "+525511112222", "Soy yo otra vez")
+    again = talk(account, "+525511112222", "Soy yo otra vez")
     assert again.pk != old.pk and again.sender == "+525511112222"
     assert is_anonymised(old)

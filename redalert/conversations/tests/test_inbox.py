@@ -15,7 +15,6 @@ from redalert.conversations.models import (
     Direction,
     Medium,
     Message,
-    Provider,
 )
 from redalert.conversations.services import Inbound, receive
 from redalert.matching.models import AdditionalReport
@@ -23,18 +22,6 @@ from redalert.outbox.models import Channel, OutboundMessage
 from redalert.tips.models import Tip
 
 NUMBER = "+525512345678"
-
-
-@pytest.fixture
-def account(org_a) -> ChannelAccount:
-    return ChannelAccount.objects.create(
-        organisation=org_a,
-        provider=Provider.TWILIO,
-        account_sid="AC" + "0" * 32,
-        auth_token="t",
-        sender_number="+525511110000",
-        api_base_url="http://127.0.0.1:9",
-    )
 
 
 @pytest.fixture
