@@ -17,7 +17,7 @@ from redalert.cases.models import Case
 from redalert.conversations import converting, rules
 from redalert.conversations.models import Conversation, Message
 from redalert.conversations.services import reply
-from redalert.conversations.tests.test_erasure import mail, sms, staff, talk  # noqa: F401 (fixtures)
+from redalert.conversations.tests.test_erasure import mail, staff, talk  # noqa: F401 (fixtures)
 from redalert.hotline import actions as hotline
 from redalert.hotline.models import Contact
 from redalert.matching.models import AdditionalReport
@@ -45,9 +45,9 @@ def said(response: Any) -> list[str]:
 
 
 @pytest.fixture
-def anonymised(org_a: Any, sms: Any) -> Conversation:  # noqa: F811
+def anonymised(org_a: Any, account: Any) -> Conversation:
     """A conversation linked to no case, past the retention period: the daily job anonymised it."""
-    conversation = talk(sms, "+525511112222", "Vi a la joven en la terminal", name="Lucía")
+    conversation = talk(account, "+525511112222", "Vi a la joven en la terminal", name="Lucía")
     long_ago = timezone.now() - timedelta(days=400)
     Conversation.objects.filter(pk=conversation.pk).update(started_at=long_ago, last_message_at=long_ago)
     assert apply_for(org_a, timezone.localdate()).counts["conversations_anonymised"] == 1
@@ -114,13 +114,13 @@ def test_the_services_refuse_an_anonymised_conversation(
 def test_nothing_new_is_recorded_on_an_erased_case(
     org_a: Any,
     staff: Any,  # noqa: F811
-    sms: Any,  # noqa: F811
+    account: Any,
     make_case: Any,
     client_for: Any,
 ) -> None:
     erased = make_case(org_a, staff)
     assert erase_case_identity(erased, staff) is True
-    conversation = talk(sms, "+525533334444", "La vi ayer en el mercado")
+    conversation = talk(account, "+525533334444", "La vi ayer en el mercado")
     before = counts()
     client = client_for(staff)
     response = client.post(
